@@ -1,0 +1,140 @@
+"""The `newsflow` command line: demo, ingest, sql."""
+
+from __future__ import annotations
+
+import os
+import sys
+import tempfile
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.console import Console
+from rich.table import Table
+
+from newsflow.errors import NewsflowError
+
+app = typer.Typer(
+    help="newsflow: news feeds to clean, analyst-ready articles in DuckDB.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+console = Console()
+errors = Console(stderr=True)
+
+DEMO_DB = "demo.duckdb"
+DEMO_QUERIES = (
+    "SELECT language, count(*) AS articles, round(avg(word_count)) AS avg_words "
+    "FROM articles GROUP BY language ORDER BY articles DESC",
+    "SELECT site_name, strftime(published_at, '%Y-%m-%d %H:%M') AS published, title "
+    "FROM articles ORDER BY published_at DESC LIMIT 10",
+)
+
+DbOption = Annotated[
+    Path | None,
+    typer.Option("--db", help="DuckDB warehouse file [default: $NEWSFLOW_DB or newsflow.duckdb]"),
+]
+
+
+def main() -> None:
+    """Entry point: run the app and turn expected errors into one line and exit code 2."""
+    _quiet_prefect_defaults()
+    try:
+        app()
+    except NewsflowError as exc:
+        errors.print(f"newsflow: error: {exc}", markup=False, highlight=False)
+        sys.exit(2)
+
+
+@app.command()
+def ingest(
+    feeds: Annotated[
+        Path, typer.Option("--feeds", help="Feeds file: YAML (sources: list) or OPML.")
+    ] = Path("feeds.yaml"),
+    db: DbOption = None,
+) -> None:
+    """Poll every source in FEEDS once and load new articles into the warehouse."""
+    from newsflow.extractors.sources import load_sources
+    from newsflow.flows.ingest import ingest as ingest_flow
+
+    load_sources(feeds)  # a bad feeds file fails here, in one line, before Prefect starts
+    report = ingest_flow(feeds=str(feeds), db=str(db) if db else None)
+    _print_report(report)
+
+
+@app.command()
+def demo(
+    db: Annotated[Path, typer.Option("--db", help="Warehouse file (recreated).")] = Path(DEMO_DB),
+    copies: Annotated[
+        int, typer.Option(min=1, help="Serve each article this many times (for load tests).")
+    ] = 1,
+) -> None:
+    """Serve the bundled demo news site on 127.0.0.1 and ingest it into a fresh warehouse."""
+    from newsflow.flows.demo import serve_demo_site
+    from newsflow.flows.ingest import ingest as ingest_flow
+
+    os.environ["NEWSFLOW_ALLOW_PRIVATE_NETWORKS"] = "1"  # the demo site lives on loopback
+    _remove_warehouse(db)
+    with serve_demo_site(copies=copies) as site, tempfile.TemporaryDirectory() as folder:
+        console.print(f"Demo news site: {site.base_url}/  ({len(site.feed_urls())} feeds)")
+        feeds = Path(folder) / "demo.opml"
+        feeds.write_bytes(site.opml())
+        report = ingest_flow(feeds=str(feeds), db=str(db))
+    _print_report(report)
+    console.print("\nTry these queries:")
+    for query in DEMO_QUERIES:
+        console.print(f'  uv run newsflow sql --db {db} "{query}"', markup=False, highlight=False)
+
+
+@app.command()
+def sql(
+    query: Annotated[str, typer.Argument(help="SQL to run against the warehouse (read-only).")],
+    db: DbOption = None,
+) -> None:
+    """Run one read-only SQL query against the warehouse and print the result."""
+    from newsflow.settings import Settings
+    from newsflow.warehouse.query import run_query
+
+    columns, rows = run_query(db or Settings.from_env().db_path, query)
+    table = Table(*columns, show_lines=False)
+    for row in rows:
+        table.add_row(*("" if value is None else str(value) for value in row))
+    console.print(table)
+    console.print(f"{len(rows)} row{'s' if len(rows) != 1 else ''}")
+
+
+def _print_report(report: object) -> None:
+    """Per source: feed status, entries, new articles, failures; then the totals."""
+    from newsflow.flows.ingest import IngestReport
+
+    assert isinstance(report, IngestReport)
+    table = Table("source", "feed", "entries", "new", "failed pages", "error")
+    for line in report.sources:
+        table.add_row(
+            line.name or line.url,
+            line.feed,
+            str(line.entries),
+            str(line.new_articles),
+            str(line.failed_pages),
+            line.error or "",
+        )
+    console.print(table)
+    run = report.run
+    console.print(
+        f"Run {run.run_id}: {run.sources} sources ({run.feeds_ok} ok, {run.feeds_not_modified} "
+        f"not modified, {run.feeds_failed} failed), {run.entries} entries, "
+        f"{run.articles_new} new articles, {run.pages_failed} failed pages "
+        f"→ {report.db_path}"
+    )
+
+
+def _remove_warehouse(path: Path) -> None:
+    """Delete a DuckDB file and its write-ahead log."""
+    for candidate in (path, path.with_name(path.name + ".wal")):
+        candidate.unlink(missing_ok=True)
+
+
+def _quiet_prefect_defaults() -> None:
+    """No analytics (offline machines) unless the user chose otherwise."""
+    os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")

@@ -1,0 +1,205 @@
+"""The ingest flow: poll feeds, fetch and extract new articles, load them into DuckDB.
+
+Tasks are coarse (one per batch of feeds or pages, plus one read and one load), so a run's task
+count grows with batches, never with articles. Nothing here caches or persists results: pages are
+not worth keeping in Prefect's result store.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import TypeVar
+
+from prefect import flow, task, unmapped
+from prefect.cache_policies import NO_CACHE
+from prefect.runtime import flow_run
+
+from newsflow import __version__
+from newsflow.extractors.http import FetchPolicy
+from newsflow.extractors.sources import load_sources
+from newsflow.flows.pipeline import (
+    FeedPoll,
+    PageOutcome,
+    fetch_and_extract,
+    fetch_policy,
+    poll_feeds,
+)
+from newsflow.models import Article, FeedEntry, RunRecord, Source, SourceState
+from newsflow.settings import Settings
+from newsflow.transforms.articles import lookup_urls, new_entries
+from newsflow.transforms.feed_state import initial_state, next_state
+from newsflow.warehouse.load import load_run
+from newsflow.warehouse.read import known_urls, source_states
+
+_TASK = {"cache_policy": NO_CACHE, "persist_result": False}
+T = TypeVar("T")
+
+
+@dataclass(frozen=True)
+class SourceReport:
+    """One line of a run's summary, per source."""
+
+    url: str
+    name: str | None
+    feed: str  # 'ok', 'not modified' or 'failed'
+    entries: int
+    new_articles: int
+    failed_pages: int
+    error: str | None
+
+
+@dataclass(frozen=True)
+class IngestReport:
+    """What a run did, for the CLI and for callers of the flow."""
+
+    run: RunRecord
+    sources: tuple[SourceReport, ...]
+    db_path: str
+
+
+@task(**_TASK)
+def read_source_states(db: str, sources: list[Source]) -> dict[str, SourceState]:
+    """Migrate the warehouse and read the stored state of every configured source."""
+    return source_states(db, [s.url for s in sources])
+
+
+@task(**_TASK)
+def poll_feed_batch(
+    sources: list[Source], states: dict[str, SourceState], policy: FetchPolicy
+) -> list[FeedPoll]:
+    """Fetch and parse one batch of feeds."""
+    return poll_feeds(sources, states, policy)
+
+
+@task(**_TASK)
+def select_new_entries(db: str, entries: list[FeedEntry]) -> list[FeedEntry]:
+    """Drop entries whose article is already in the warehouse (no refetch)."""
+    return new_entries(entries, known_urls(db, lookup_urls(entries)))
+
+
+@task(**_TASK)
+def fetch_extract_batch(
+    entries: list[FeedEntry], languages: dict[str, str | None], policy: FetchPolicy, workers: int
+) -> list[PageOutcome]:
+    """Fetch one batch of article pages and extract them in the process pool."""
+    return fetch_and_extract(entries, languages, policy, workers)
+
+
+@task(**_TASK)
+def load(
+    db: str, run: RunRecord, states: list[SourceState], outcomes: list[PageOutcome],
+    polls: list[FeedPoll],
+) -> tuple[RunRecord, set[str]]:
+    """Write the run into the warehouse in one transaction."""
+    fetches = [p.fetch for p in polls] + [o.fetch for o in outcomes]
+    articles = [o.article for o in outcomes if o.article is not None]
+    return load_run(db, run, states, fetches, articles)
+
+
+@flow(name="ingest", persist_result=False)
+def ingest(feeds: str = "feeds.yaml", db: str | None = None) -> IngestReport:
+    """Poll every source of the feeds file once and load new articles into the warehouse."""
+    settings = Settings.from_env()
+    db_path = str(db or settings.db_path)
+    started = datetime.now(UTC)
+    sources = load_sources(feeds)
+    policy = fetch_policy(settings)
+    stored = read_source_states(db_path, sources)
+    poll_futures = poll_feed_batch.map(
+        _batches(sources, settings.feed_batch_size), unmapped(stored), unmapped(policy)
+    )
+    polls = [poll for future in poll_futures for poll in future.result()]
+    entries = [e for p in polls if p.feed for e in p.feed.entries]
+    fresh = select_new_entries(db_path, entries)
+    languages = {s.url: s.language for s in sources}
+    page_futures = fetch_extract_batch.map(
+        _batches(fresh, settings.page_batch_size),
+        unmapped(languages),
+        unmapped(policy),
+        unmapped(settings.worker_count),
+    )
+    outcomes = [outcome for future in page_futures for outcome in future.result()]
+    states = _next_states(sources, stored, polls, started)
+    run = _run_record(started, sources, polls, entries, outcomes)
+    run, added = load(db_path, run, states, outcomes, polls)
+    return IngestReport(run, tuple(_source_reports(polls, outcomes, added)), db_path)
+
+
+def _batches(items: Sequence[T], size: int) -> list[list[T]]:
+    """Consecutive slices of at most `size` items."""
+    size = max(1, size)
+    return [list(items[i : i + size]) for i in range(0, len(items), size)]
+
+
+def _next_states(
+    sources: Sequence[Source], stored: dict[str, SourceState], polls: Sequence[FeedPoll],
+    now: datetime,
+) -> list[SourceState]:
+    """Every source's state after this run's poll."""
+    by_url = {p.source.url: p for p in polls}
+    states = []
+    for source in sources:
+        previous = stored.get(source.url) or initial_state(source, now)
+        poll = by_url.get(source.url)
+        states.append(next_state(previous, source, poll.fetch, poll.feed) if poll else previous)
+    return states
+
+
+def _run_record(
+    started: datetime, sources: Sequence[Source], polls: Sequence[FeedPoll],
+    entries: Sequence[FeedEntry], outcomes: Sequence[PageOutcome],
+) -> RunRecord:
+    """The run's counts (articles_new is filled in by the load)."""
+    feeds = Counter(_feed_status(p) for p in polls)
+    run_id = flow_run.id or f"local-{started:%Y%m%dT%H%M%S%f}"
+    return RunRecord(
+        run_id=str(run_id),
+        flow="ingest",
+        started_at=started,
+        finished_at=datetime.now(UTC),
+        status="completed",
+        sources=len(sources),
+        feeds_ok=feeds["ok"],
+        feeds_not_modified=feeds["not modified"],
+        feeds_failed=feeds["failed"],
+        entries=len(entries),
+        pages_fetched=sum(1 for o in outcomes if o.fetch.ok),
+        pages_failed=sum(1 for o in outcomes if o.article is None),
+        prefect_flow_run_id=str(flow_run.id) if flow_run.id else None,
+        newsflow_version=__version__,
+    )
+
+
+def _feed_status(poll: FeedPoll) -> str:
+    """'ok', 'not modified' or 'failed'."""
+    if poll.fetch.not_modified:
+        return "not modified"
+    return "ok" if poll.fetch.error_class is None else "failed"
+
+
+def _source_reports(
+    polls: Sequence[FeedPoll], outcomes: Sequence[PageOutcome], added: set[str]
+) -> list[SourceReport]:
+    """Per source: feed status, entries, new articles and failed pages."""
+    new = Counter(o.article.source for o in outcomes if _is_new(o.article, added))
+    failed = Counter(o.fetch.source for o in outcomes if o.article is None)
+    return [
+        SourceReport(
+            url=p.source.url,
+            name=p.source.name or (p.feed.title if p.feed else None),
+            feed=_feed_status(p),
+            entries=len(p.feed.entries) if p.feed else 0,
+            new_articles=new[p.source.url],
+            failed_pages=failed[p.source.url],
+            error=p.fetch.error,
+        )
+        for p in polls
+    ]
+
+
+def _is_new(article: Article | None, added: set[str]) -> bool:
+    """The article was added to the warehouse by this run."""
+    return article is not None and article.article_id in added

@@ -1,0 +1,85 @@
+"""Settings from environment variables, with documented defaults (see README, Configuration)."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+
+from newsflow import __version__
+from newsflow.errors import ConfigError
+
+DEFAULT_DB = "newsflow.duckdb"
+# Honest by default; operators should add a contact URL or e-mail (README, Configuration).
+DEFAULT_USER_AGENT = f"newsflow/{__version__} (news feed reader)"
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Everything a run can be tuned with; built once from the environment."""
+
+    db_path: Path = Path(DEFAULT_DB)
+    allow_private_networks: bool = False
+    user_agent: str = DEFAULT_USER_AGENT
+    connect_timeout: float = 10.0
+    read_timeout: float = 20.0
+    total_timeout: float = 30.0
+    max_bytes: int = 10 * 1024 * 1024
+    max_redirects: int = 5
+    per_host_concurrency: int = 4
+    concurrency: int = 64
+    workers: int = 0  # 0 means one extraction process per CPU core
+    feed_batch_size: int = 50
+    page_batch_size: int = 200
+
+    @classmethod
+    def from_env(cls, env: Mapping[str, str] | None = None) -> Settings:
+        """Read `NEWSFLOW_*` variables; unset ones keep their defaults."""
+        env = os.environ if env is None else env
+        return cls(
+            db_path=Path(env.get("NEWSFLOW_DB", DEFAULT_DB)),
+            allow_private_networks=_flag(env, "NEWSFLOW_ALLOW_PRIVATE_NETWORKS"),
+            user_agent=env.get("NEWSFLOW_USER_AGENT", DEFAULT_USER_AGENT),
+            connect_timeout=_number(env, "NEWSFLOW_CONNECT_TIMEOUT", cls.connect_timeout),
+            read_timeout=_number(env, "NEWSFLOW_READ_TIMEOUT", cls.read_timeout),
+            total_timeout=_number(env, "NEWSFLOW_TIMEOUT", cls.total_timeout),
+            max_bytes=int(_number(env, "NEWSFLOW_MAX_BYTES", cls.max_bytes)),
+            max_redirects=int(_number(env, "NEWSFLOW_MAX_REDIRECTS", cls.max_redirects)),
+            per_host_concurrency=int(
+                _number(env, "NEWSFLOW_PER_HOST_CONCURRENCY", cls.per_host_concurrency)
+            ),
+            concurrency=int(_number(env, "NEWSFLOW_CONCURRENCY", cls.concurrency)),
+            workers=int(_number(env, "NEWSFLOW_WORKERS", cls.workers)),
+            feed_batch_size=int(_number(env, "NEWSFLOW_FEED_BATCH", cls.feed_batch_size)),
+            page_batch_size=int(_number(env, "NEWSFLOW_PAGE_BATCH", cls.page_batch_size)),
+        )
+
+    @property
+    def worker_count(self) -> int:
+        """Extraction processes to run: the setting, or one per core."""
+        return self.workers if self.workers > 0 else (os.cpu_count() or 1)
+
+
+def _flag(env: Mapping[str, str], name: str) -> bool:
+    """A boolean variable: 1/true/yes/on are true, 0/false/no/off/empty are false."""
+    raw = env.get(name, "").strip().lower()
+    if raw in ("1", "true", "yes", "on"):
+        return True
+    if raw in ("", "0", "false", "no", "off"):
+        return False
+    raise ConfigError(f"{name}={raw!r}: expected 1/0, true/false, yes/no or on/off")
+
+
+def _number(env: Mapping[str, str], name: str, default: float) -> float:
+    """A positive number variable, or `default` when unset."""
+    raw = env.get(name)
+    if raw is None or not raw.strip():
+        return default
+    try:
+        value = float(raw)
+    except ValueError:
+        raise ConfigError(f"{name}={raw!r}: expected a number") from None
+    if value < 0:
+        raise ConfigError(f"{name}={raw!r}: expected a positive number")
+    return value

@@ -1,0 +1,111 @@
+"""Writing a run into the warehouse: one transaction, bulk Arrow inserts, idempotent."""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Callable, Sequence
+from pathlib import Path
+from typing import TypeVar
+
+import duckdb
+
+from newsflow.errors import WarehouseError
+from newsflow.models import Article, FetchResult, RunRecord, SourceState
+from newsflow.warehouse import arrow
+from newsflow.warehouse.db import connect
+
+_KEPT = ("url", "added_at")
+_SOURCE_UPDATES = ", ".join(
+    f"{name} = excluded.{name}" for name in arrow.SOURCE_SCHEMA.names if name not in _KEPT
+)
+T = TypeVar("T")
+
+
+def load_run(
+    db_path: str | Path,
+    run: RunRecord,
+    sources: Sequence[SourceState],
+    fetches: Sequence[FetchResult],
+    articles: Sequence[Article],
+) -> tuple[RunRecord, set[str]]:
+    """Write everything a run produced in one transaction; return the run with `articles_new`
+    set, and the ids of the articles actually added. Loading the same records twice adds
+    nothing."""
+    with connect(db_path) as connection:
+        connection.execute("BEGIN TRANSACTION")
+        try:
+            _upsert_sources(connection, sources)
+            _insert_fetches(connection, fetches, run.run_id)
+            added = _insert_articles(connection, articles, run.run_id)
+            run = dataclasses.replace(run, articles_new=len(added))
+            _upsert_run(connection, run)
+            connection.execute("COMMIT")
+        except duckdb.Error as exc:
+            connection.execute("ROLLBACK")
+            raise WarehouseError(f"{db_path}: load of run {run.run_id} failed: {exc}") from None
+    return run, added
+
+
+def _upsert_sources(connection: duckdb.DuckDBPyConnection, states: Sequence[SourceState]) -> None:
+    """Insert new sources and refresh known ones (their `added_at` is kept)."""
+    if not states:
+        return
+    batch = arrow.sources_table(_last_by(states, lambda s: s.url))
+    connection.register("source_batch", batch)
+    connection.execute(
+        "INSERT INTO sources BY NAME SELECT * FROM source_batch"
+        f" ON CONFLICT (url) DO UPDATE SET {_SOURCE_UPDATES}"
+    )
+    connection.unregister("source_batch")
+
+
+def _insert_fetches(
+    connection: duckdb.DuckDBPyConnection, fetches: Sequence[FetchResult], run_id: str
+) -> None:
+    """Append fetch attempts (a staged batch loaded twice is ignored by fetch_id)."""
+    if not fetches:
+        return
+    connection.register("fetch_batch", arrow.fetches_table(fetches, run_id))
+    connection.execute(
+        "INSERT INTO fetches BY NAME SELECT * FROM fetch_batch ON CONFLICT DO NOTHING"
+    )
+    connection.unregister("fetch_batch")
+
+
+def _insert_articles(
+    connection: duckdb.DuckDBPyConnection, articles: Sequence[Article], run_id: str
+) -> set[str]:
+    """Add articles not yet present (by article_id); return the ids added."""
+    if not articles:
+        return set()
+    unique = _last_by(list(reversed(articles)), lambda a: a.article_id)  # first one wins
+    connection.register("article_batch", arrow.articles_table(unique, run_id))
+    added = connection.execute(
+        "SELECT article_id FROM article_batch b"
+        " WHERE NOT EXISTS (SELECT 1 FROM articles a WHERE a.article_id = b.article_id)"
+    ).fetchall()
+    connection.execute(
+        "INSERT INTO articles BY NAME SELECT * FROM article_batch ON CONFLICT DO NOTHING"
+    )
+    connection.unregister("article_batch")
+    return {article_id for (article_id,) in added}
+
+
+def _upsert_run(connection: duckdb.DuckDBPyConnection, run: RunRecord) -> None:
+    """Record the run (a re-load of the same run replaces its summary)."""
+    connection.register("run_batch", arrow.run_table(run))
+    columns = [f.name for f in dataclasses.fields(run) if f.name != "run_id"]
+    updates = ", ".join(f"{c} = excluded.{c}" for c in columns)
+    connection.execute(
+        "INSERT INTO runs BY NAME SELECT * FROM run_batch"
+        f" ON CONFLICT (run_id) DO UPDATE SET {updates}"
+    )
+    connection.unregister("run_batch")
+
+
+def _last_by(records: Sequence[T], key: Callable[[T], str]) -> list[T]:
+    """Keep the last record per key, in first-seen order."""
+    chosen: dict[str, T] = {}
+    for record in records:
+        chosen[key(record)] = record
+    return list(chosen.values())

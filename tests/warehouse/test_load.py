@@ -1,0 +1,126 @@
+import dataclasses
+import threading
+
+import duckdb
+import pytest
+
+from newsflow.errors import WarehouseError
+from newsflow.warehouse.db import available_migrations, connect
+from newsflow.warehouse.load import load_run
+from newsflow.warehouse.read import known_urls, source_states
+from tests.factories import NOW, make_article, make_fetch, make_run, make_state
+
+
+@pytest.fixture
+def db(tmp_path):
+    return tmp_path / "warehouse.duckdb"
+
+
+def count(db, table):
+    with duckdb.connect(str(db), read_only=True) as con:
+        return con.execute(f"SELECT count(*) FROM {table}").fetchone()[0]
+
+
+def test_migrations_apply_once_and_are_recorded(db):
+    with connect(db):
+        pass
+    with connect(db) as con:
+        versions = [v for (v,) in con.execute("SELECT version FROM schema_migrations").fetchall()]
+        tables = {t for (t,) in con.execute("SELECT table_name FROM information_schema.tables")
+                  .fetchall()}
+    assert versions == [v for v, _, _ in available_migrations()]
+    assert {"sources", "runs", "fetches", "articles"} <= tables
+
+
+def test_load_writes_every_table_with_types(db):
+    article = make_article(1)
+    run, added = load_run(db, make_run(), [make_state()], [make_fetch()], [article])
+    assert run.articles_new == 1 and added == {article.article_id}
+    with duckdb.connect(str(db), read_only=True) as con:
+        row = con.execute(
+            "SELECT authors, categories, published_at, typeof(published_at) FROM articles"
+        ).fetchone()
+        fetch = con.execute("SELECT bytes, not_modified, run_id FROM fetches").fetchone()
+        stored_run = con.execute("SELECT articles_new, status FROM runs").fetchone()
+    assert row[0] == ["Ann Writer", "Bo Reporter"] and row[1] == ["world"]
+    assert row[2] == NOW and row[3] == "TIMESTAMP WITH TIME ZONE"
+    assert fetch == (1234, False, "run-1")
+    assert stored_run == (1, "completed")
+
+
+def test_loading_the_same_records_twice_adds_nothing(db):
+    records = ([make_state()], [make_fetch()], [make_article(1), make_article(2)])
+    load_run(db, make_run(), *records)
+    run, added = load_run(db, make_run(), *records)
+    assert run.articles_new == 0 and added == set()
+    assert (count(db, "articles"), count(db, "fetches"), count(db, "runs")) == (2, 1, 1)
+
+
+def test_duplicate_articles_in_one_batch_keep_the_first(db):
+    first = make_article(1, title="first")
+    second = dataclasses.replace(first, title="second")
+    run, _ = load_run(db, make_run(), [], [], [first, second])
+    assert run.articles_new == 1
+    with duckdb.connect(str(db), read_only=True) as con:
+        assert con.execute("SELECT title FROM articles").fetchone() == ("first",)
+
+
+def test_source_upsert_keeps_added_at_and_updates_state(db):
+    load_run(db, make_run("a"), [make_state(etag='"v1"')], [], [])
+    later = NOW.replace(day=21)
+    load_run(db, make_run("b"), [make_state(etag='"v2"', added_at=later, name="Renamed")], [], [])
+    (state,) = source_states(db, ["https://feed.example/rss", "https://unknown.example/"]).values()
+    assert (state.etag, state.name, state.added_at, state.tags) == ('"v2"', "Renamed", NOW,
+                                                                     ("world",))
+
+
+def test_failed_load_rolls_back_everything(db):
+    load_run(db, make_run("a"), [make_state()], [], [make_article(1)])
+    broken = make_article(2, text=None)  # violates NOT NULL after the sources were written
+    with pytest.raises(WarehouseError, match="load of run b failed"):
+        load_run(db, make_run("b"), [make_state(name="changed")], [make_fetch()], [broken])
+    assert (count(db, "articles"), count(db, "fetches"), count(db, "runs")) == (1, 0, 1)
+    assert source_states(db, ["https://feed.example/rss"])["https://feed.example/rss"].name == "Feed"
+
+
+def test_known_urls_matches_fetched_and_canonical_urls(db):
+    article = make_article(1)
+    load_run(db, make_run(), [], [], [article])
+    asked = {article.url, article.canonical_url, "https://news.example/other"}
+    assert known_urls(db, asked) == {article.url, article.canonical_url}
+
+
+def test_a_locked_warehouse_waits_then_fails_clearly(db, tmp_path):
+    import subprocess
+    import sys
+
+    with connect(db):
+        pass
+    holder = subprocess.Popen(
+        [sys.executable, "-c",
+         f"import duckdb,time; c=duckdb.connect({str(db)!r}); print('locked', flush=True); "
+         "time.sleep(30)"],
+        stdout=subprocess.PIPE, text=True,
+    )
+    try:
+        assert holder.stdout.readline().strip() == "locked"
+        with pytest.raises(WarehouseError, match="cannot open warehouse"), connect(db, wait=0.5):
+            pass
+    finally:
+        holder.kill()
+        holder.wait()
+        holder.stdout.close()
+    with connect(db, wait=5):  # free again once the other process is gone
+        pass
+
+
+def test_readers_in_threads_share_the_file(db):
+    load_run(db, make_run(), [make_state()], [], [make_article(1)])
+    found = []
+    threads = [threading.Thread(target=lambda: found.append(
+        len(known_urls(db, ["https://news.example/story-1"])))) for _ in range(4)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert found == [1, 1, 1, 1]
