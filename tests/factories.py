@@ -35,15 +35,29 @@ def make_article(n: int = 1, source: str = "https://feed.example/rss", **changes
 
 
 def make_fetch(url: str = "https://feed.example/rss", **changes) -> FetchResult:
-    fields = {"url": url, "kind": "feed", "source": url, "fetched_at": NOW, "status": 200,
-              "final_url": url, "wire_bytes": 1234, "elapsed_ms": 12.5}
+    fields = {
+        "url": url,
+        "kind": "feed",
+        "source": url,
+        "fetched_at": NOW,
+        "status": 200,
+        "final_url": url,
+        "wire_bytes": 1234,
+        "elapsed_ms": 12.5,
+    }
     fields.update(changes)
     return FetchResult(**fields)
 
 
 def make_run(run_id: str = "run-1", **changes) -> RunRecord:
-    fields = {"run_id": run_id, "flow": "ingest", "started_at": NOW, "finished_at": NOW,
-              "status": "completed", "sources": 1}
+    fields = {
+        "run_id": run_id,
+        "flow": "ingest",
+        "started_at": NOW,
+        "finished_at": NOW,
+        "status": "completed",
+        "sources": 1,
+    }
     fields.update(changes)
     return RunRecord(**fields)
 

@@ -15,7 +15,7 @@ from newsflow.models import Page
 
 LOGGER = logging.getLogger(__name__)
 EXTRACTOR = f"trafilatura {trafilatura.__version__}"
-MIN_TEXT_CHARS = 80  # shorter than this is a teaser, a video caption or a paywall stub
+MIN_WORDS = 30  # fewer words besides title and standfirst: a video page, teaser or paywall stub
 _HTML_LANG = re.compile(rb"<html\b[^>]*?\blang\s*=\s*[\"']?([A-Za-z]{2,3})", re.IGNORECASE)
 _DATE_FORMAT = "%Y-%m-%dT%H:%M:%S%z"
 
@@ -33,7 +33,7 @@ def extract_page(
     if document is None or document.body is None:
         return None
     text = xmltotxt(document.body, include_formatting=False).strip()
-    if len(text) < MIN_TEXT_CHARS:
+    if body_words(text, document.title, document.description) < MIN_WORDS:
         return None
     return Page(
         text=text,
@@ -73,11 +73,21 @@ def _bare_extraction(html: str | bytes, url: str, need_date: bool) -> Any:
         return None
 
 
+def body_words(text: str, *headings: str | None) -> int:
+    """Words of the text outside lines that merely repeat the title or the standfirst."""
+    repeated = {" ".join(h.split()) for h in headings if h}
+    lines = (" ".join(line.split()) for line in text.splitlines())
+    return sum(len(line.split()) for line in lines if line not in repeated)
+
+
 def decode_html(body: bytes, charset: str | None) -> str | bytes:
     """Bytes to text: BOM, then strict UTF-8, then the declared charset; else let trafilatura
     guess from the bytes. UTF-8 first because mis-declared Latin-1 headers are common."""
-    for bom, encoding in ((codecs.BOM_UTF8, "utf-8-sig"), (codecs.BOM_UTF16_LE, "utf-16"),
-                          (codecs.BOM_UTF16_BE, "utf-16")):
+    for bom, encoding in (
+        (codecs.BOM_UTF8, "utf-8-sig"),
+        (codecs.BOM_UTF16_LE, "utf-16"),
+        (codecs.BOM_UTF16_BE, "utf-16"),
+    ):
         if body.startswith(bom):
             return body.decode(encoding, errors="replace")
     for encoding in ("utf-8", charset):

@@ -234,8 +234,9 @@ async def _read_body(response: aiohttp.ClientResponse, max_bytes: int) -> tuple[
     declared = response.content_length
     encoding = response.headers.get("Content-Encoding", "").strip().lower()
     if declared is not None and declared > max_bytes and encoding in ("", "identity"):
-        raise FetchFailure("too_large", f"Content-Length {declared} exceeds {max_bytes} bytes",
-                           response.status)
+        raise FetchFailure(
+            "too_large", f"Content-Length {declared} exceeds {max_bytes} bytes", response.status
+        )
     decoder = _decoder(encoding)
     parts: list[bytes] = []
     size = wire = 0

@@ -21,7 +21,6 @@ app = typer.Typer(
     pretty_exceptions_enable=False,
 )
 console = Console()
-errors = Console(stderr=True)
 
 DEMO_DB = "demo.duckdb"
 DEMO_QUERIES = (
@@ -43,7 +42,7 @@ def main() -> None:
     try:
         app()
     except NewsflowError as exc:
-        errors.print(f"newsflow: error: {exc}", markup=False, highlight=False)
+        print(f"newsflow: error: {exc}", file=sys.stderr)  # one line, never wrapped
         sys.exit(2)
 
 
@@ -56,9 +55,10 @@ def ingest(
 ) -> None:
     """Poll every source in FEEDS once and load new articles into the warehouse."""
     from newsflow.extractors.sources import load_sources
-    from newsflow.flows.ingest import ingest as ingest_flow
 
     load_sources(feeds)  # a bad feeds file fails here, in one line, before Prefect starts
+    from newsflow.flows.ingest import ingest as ingest_flow
+
     report = ingest_flow(feeds=str(feeds), db=str(db) if db else None)
     _print_report(report)
 
@@ -84,7 +84,12 @@ def demo(
     _print_report(report)
     console.print("\nTry these queries:")
     for query in DEMO_QUERIES:
-        console.print(f'  uv run newsflow sql --db {db} "{query}"', markup=False, highlight=False)
+        console.print(
+            f'  uv run newsflow sql --db {db} "{query}"',
+            markup=False,
+            highlight=False,
+            soft_wrap=True,
+        )
 
 
 @app.command()
@@ -136,5 +141,7 @@ def _remove_warehouse(path: Path) -> None:
 
 
 def _quiet_prefect_defaults() -> None:
-    """No analytics (offline machines) unless the user chose otherwise."""
+    """No analytics (offline machines), and room for the embedded API's first start on a new
+    machine (it creates its database; the default 20 s is not always enough on 2 cores)."""
     os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
+    os.environ.setdefault("PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS", "120")

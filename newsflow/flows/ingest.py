@@ -26,6 +26,7 @@ from newsflow.flows.pipeline import (
     fetch_and_extract,
     fetch_policy,
     poll_feeds,
+    warm_pool,
 )
 from newsflow.models import Article, FeedEntry, RunRecord, Source, SourceState
 from newsflow.settings import Settings
@@ -90,7 +91,10 @@ def fetch_extract_batch(
 
 @task(**_TASK)
 def load(
-    db: str, run: RunRecord, states: list[SourceState], outcomes: list[PageOutcome],
+    db: str,
+    run: RunRecord,
+    states: list[SourceState],
+    outcomes: list[PageOutcome],
     polls: list[FeedPoll],
 ) -> tuple[RunRecord, set[str]]:
     """Write the run into the warehouse in one transaction."""
@@ -107,6 +111,7 @@ def ingest(feeds: str = "feeds.yaml", db: str | None = None) -> IngestReport:
     started = datetime.now(UTC)
     sources = load_sources(feeds)
     policy = fetch_policy(settings)
+    warm_pool(settings.worker_count)
     stored = read_source_states(db_path, sources)
     poll_futures = poll_feed_batch.map(
         _batches(sources, settings.feed_batch_size), unmapped(stored), unmapped(policy)
@@ -135,7 +140,9 @@ def _batches(items: Sequence[T], size: int) -> list[list[T]]:
 
 
 def _next_states(
-    sources: Sequence[Source], stored: dict[str, SourceState], polls: Sequence[FeedPoll],
+    sources: Sequence[Source],
+    stored: dict[str, SourceState],
+    polls: Sequence[FeedPoll],
     now: datetime,
 ) -> list[SourceState]:
     """Every source's state after this run's poll."""
@@ -149,8 +156,11 @@ def _next_states(
 
 
 def _run_record(
-    started: datetime, sources: Sequence[Source], polls: Sequence[FeedPoll],
-    entries: Sequence[FeedEntry], outcomes: Sequence[PageOutcome],
+    started: datetime,
+    sources: Sequence[Source],
+    polls: Sequence[FeedPoll],
+    entries: Sequence[FeedEntry],
+    outcomes: Sequence[PageOutcome],
 ) -> RunRecord:
     """The run's counts (articles_new is filled in by the load)."""
     feeds = Counter(_feed_status(p) for p in polls)

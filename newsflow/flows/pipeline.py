@@ -99,7 +99,9 @@ def poll_feeds(
 
 
 def fetch_and_extract(
-    entries: Sequence[FeedEntry], languages: dict[str, str | None], policy: FetchPolicy,
+    entries: Sequence[FeedEntry],
+    languages: dict[str, str | None],
+    policy: FetchPolicy,
     workers: int,
 ) -> list[PageOutcome]:
     """Fetch a batch of article pages, then extract them in the process pool."""
@@ -179,6 +181,19 @@ def extraction_pool(workers: int) -> ProcessPoolExecutor:
             _pool = ProcessPoolExecutor(workers, mp_context=context, initializer=_warm_up)
             _pool_workers = workers
         return _pool
+
+
+def warm_pool(workers: int) -> None:
+    """Start the extraction workers now, without waiting, so that their start-up (imports and
+    the language model, about 2 s) overlaps with polling the feeds."""
+    pool = extraction_pool(workers)
+    for _ in range(workers):
+        pool.submit(_ready)
+
+
+def _ready() -> bool:
+    """A no-op job: its only effect is a started, warmed-up worker."""
+    return True
 
 
 def shutdown_pool() -> None:

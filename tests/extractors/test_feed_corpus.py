@@ -27,12 +27,16 @@ def test_wellformed_entry_counts_match_feedparser():
     mismatches = []
     for path in (p for p in FILES if "wellformed" in p.parts and p.suffix != ".json"):
         body = path.read_bytes()
-        reference = feedparser.parse(body, response_headers={"content-location":
-                                                             "https://feeds.example/"})
+        reference = feedparser.parse(
+            body, response_headers={"content-location": "https://feeds.example/"}
+        )
         if not reference.get("version"):
             continue
-        expected = sum(1 for e in reference.entries if e.get("link") or _href(e)
-                       or str(e.get("id", "")).startswith(("http://", "https://")))
+        expected = sum(
+            1
+            for e in reference.entries
+            if e.get("link") or _href(e) or str(e.get("id", "")).startswith(("http://", "https://"))
+        )
         got = len(parse_feed(body, "https://feeds.example/").entries)
         if got != expected:
             mismatches.append((path.name, expected, got))

@@ -38,8 +38,11 @@ def test_atom_entry():
     feed = parse_feed(ATOM, "https://k.example/feed", "application/atom+xml")
     assert feed.version == "atom10"
     (entry,) = feed.entries
-    assert (entry.link, entry.guid, entry.authors) == ("https://k.example/1", "tag:k,2026:1",
-                                                       ("Max Muster",))
+    assert (entry.link, entry.guid, entry.authors) == (
+        "https://k.example/1",
+        "tag:k,2026:1",
+        ("Max Muster",),
+    )
     assert entry.published_at == datetime(2026, 11, 20, 10, 0, tzinfo=UTC)
 
 
@@ -55,7 +58,9 @@ def test_json_feed():
 
 
 def test_html_page_is_not_a_feed():
-    feed = parse_feed(b"<!DOCTYPE html><html><body><p>Hello</p></body></html>", "https://x.example/")
+    feed = parse_feed(
+        b"<!DOCTYPE html><html><body><p>Hello</p></body></html>", "https://x.example/"
+    )
     assert feed.entries == ()
     assert feed.error == "not a feed: the document is an HTML page"
 
@@ -64,7 +69,9 @@ def test_garbage_and_empty_bodies_are_errors_not_exceptions():
     assert parse_feed(b"", "https://x.example/").error == "empty body"
     garbage = parse_feed(bytes(range(256)) * 4, "https://x.example/")
     assert garbage.error is not None and garbage.error.startswith("not a feed")
-    assert parse_feed(b"{not json", "https://x.example/").error.startswith("not a feed: invalid JSON")
+    assert parse_feed(b"{not json", "https://x.example/").error.startswith(
+        "not a feed: invalid JSON"
+    )
 
 
 def test_mis_declared_encoding_still_parses():

@@ -15,9 +15,14 @@ def make_app() -> web.Application:
     async def feed(request: web.Request) -> web.Response:
         if request.headers.get("If-None-Match") == '"v1"':
             return web.Response(status=304)
-        return web.Response(body=b"<rss/>", headers={"ETag": '"v1"', "Last-Modified":
-                            "Fri, 20 Nov 2026 10:00:00 GMT", "Content-Type":
-                            "application/rss+xml; charset=ISO-8859-1"})
+        return web.Response(
+            body=b"<rss/>",
+            headers={
+                "ETag": '"v1"',
+                "Last-Modified": "Fri, 20 Nov 2026 10:00:00 GMT",
+                "Content-Type": "application/rss+xml; charset=ISO-8859-1",
+            },
+        )
 
     async def slow(request: web.Request) -> web.Response:
         await asyncio.sleep(5)
@@ -40,12 +45,14 @@ def make_app() -> web.Application:
         raise web.HTTPFound("/loop")
 
     async def gzip_bomb(request: web.Request) -> web.Response:
-        return web.Response(body=gzip.compress(b"\0" * 50_000_000),
-                            headers={"Content-Encoding": "gzip"})
+        return web.Response(
+            body=gzip.compress(b"\0" * 50_000_000), headers={"Content-Encoding": "gzip"}
+        )
 
     async def gzipped(request: web.Request) -> web.Response:
-        return web.Response(body=gzip.compress(b"hello " * 100), headers={"Content-Encoding":
-                                                                           "gzip"})
+        return web.Response(
+            body=gzip.compress(b"hello " * 100), headers={"Content-Encoding": "gzip"}
+        )
 
     async def to_private(request: web.Request) -> web.Response:
         raise web.HTTPFound("file:///etc/passwd")
@@ -85,8 +92,14 @@ def base():
         yield url
 
 
-POLICY = FetchPolicy(user_agent="newsflow-test", allow_private=True, total_timeout=2.0,
-                     read_timeout=1.0, max_bytes=200_000, max_redirects=3)
+POLICY = FetchPolicy(
+    user_agent="newsflow-test",
+    allow_private=True,
+    total_timeout=2.0,
+    read_timeout=1.0,
+    max_bytes=200_000,
+    max_redirects=3,
+)
 
 
 def fetch(url, policy=POLICY, **fields):
@@ -138,8 +151,11 @@ def test_redirects_are_followed_capped_and_loops_detected(base):
 
 def test_http_errors_are_recorded_not_raised(base):
     result = fetch(f"{base}/500")
-    assert (result.status, result.error_class, result.error) == (500, "http",
-                                                                  "HTTP 500 Internal Server Error")
+    assert (result.status, result.error_class, result.error) == (
+        500,
+        "http",
+        "HTTP 500 Internal Server Error",
+    )
 
 
 def test_private_addresses_are_refused_unless_allowed(base):

@@ -17,10 +17,21 @@ ENTRY = FeedEntry(
 
 
 def test_page_metadata_wins_and_feed_fills_gaps():
-    page = Page(text="word " * 120, markdown="md", title="Page title", authors=(),
-                published_at=datetime(2026, 11, 20, tzinfo=UTC), declared_url="https://site.example/a")
-    article = build_article(ENTRY, page, fetched_at=datetime(2026, 11, 21, tzinfo=UTC),
-                            language="fr", extractor="trafilatura x")
+    page = Page(
+        text="word " * 120,
+        markdown="md",
+        title="Page title",
+        authors=(),
+        published_at=datetime(2026, 11, 20, tzinfo=UTC),
+        declared_url="https://site.example/a",
+    )
+    article = build_article(
+        ENTRY,
+        page,
+        fetched_at=datetime(2026, 11, 21, tzinfo=UTC),
+        language="fr",
+        extractor="trafilatura x",
+    )
     assert article.canonical_url == "https://site.example/a"
     assert article.article_id == article_id("https://site.example/a")
     assert article.url == ENTRY.link

@@ -26,8 +26,9 @@ def test_migrations_apply_once_and_are_recorded(db):
         pass
     with connect(db) as con:
         versions = [v for (v,) in con.execute("SELECT version FROM schema_migrations").fetchall()]
-        tables = {t for (t,) in con.execute("SELECT table_name FROM information_schema.tables")
-                  .fetchall()}
+        tables = {
+            t for (t,) in con.execute("SELECT table_name FROM information_schema.tables").fetchall()
+        }
     assert versions == [v for v, _, _ in available_migrations()]
     assert {"sources", "runs", "fetches", "articles"} <= tables
 
@@ -70,8 +71,12 @@ def test_source_upsert_keeps_added_at_and_updates_state(db):
     later = NOW.replace(day=21)
     load_run(db, make_run("b"), [make_state(etag='"v2"', added_at=later, name="Renamed")], [], [])
     (state,) = source_states(db, ["https://feed.example/rss", "https://unknown.example/"]).values()
-    assert (state.etag, state.name, state.added_at, state.tags) == ('"v2"', "Renamed", NOW,
-                                                                     ("world",))
+    assert (state.etag, state.name, state.added_at, state.tags) == (
+        '"v2"',
+        "Renamed",
+        NOW,
+        ("world",),
+    )
 
 
 def test_failed_load_rolls_back_everything(db):
@@ -80,7 +85,9 @@ def test_failed_load_rolls_back_everything(db):
     with pytest.raises(WarehouseError, match="load of run b failed"):
         load_run(db, make_run("b"), [make_state(name="changed")], [make_fetch()], [broken])
     assert (count(db, "articles"), count(db, "fetches"), count(db, "runs")) == (1, 0, 1)
-    assert source_states(db, ["https://feed.example/rss"])["https://feed.example/rss"].name == "Feed"
+    assert (
+        source_states(db, ["https://feed.example/rss"])["https://feed.example/rss"].name == "Feed"
+    )
 
 
 def test_known_urls_matches_fetched_and_canonical_urls(db):
@@ -97,10 +104,14 @@ def test_a_locked_warehouse_waits_then_fails_clearly(db, tmp_path):
     with connect(db):
         pass
     holder = subprocess.Popen(
-        [sys.executable, "-c",
-         f"import duckdb,time; c=duckdb.connect({str(db)!r}); print('locked', flush=True); "
-         "time.sleep(30)"],
-        stdout=subprocess.PIPE, text=True,
+        [
+            sys.executable,
+            "-c",
+            f"import duckdb,time; c=duckdb.connect({str(db)!r}); print('locked', flush=True); "
+            "time.sleep(30)",
+        ],
+        stdout=subprocess.PIPE,
+        text=True,
     )
     try:
         assert holder.stdout.readline().strip() == "locked"
@@ -117,8 +128,12 @@ def test_a_locked_warehouse_waits_then_fails_clearly(db, tmp_path):
 def test_readers_in_threads_share_the_file(db):
     load_run(db, make_run(), [make_state()], [], [make_article(1)])
     found = []
-    threads = [threading.Thread(target=lambda: found.append(
-        len(known_urls(db, ["https://news.example/story-1"])))) for _ in range(4)]
+    threads = [
+        threading.Thread(
+            target=lambda: found.append(len(known_urls(db, ["https://news.example/story-1"])))
+        )
+        for _ in range(4)
+    ]
     for thread in threads:
         thread.start()
     for thread in threads:

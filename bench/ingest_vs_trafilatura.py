@@ -1,0 +1,96 @@
+"""Benchmark: pages/s of the newsflow ingest against the demo site versus plain
+`trafilatura.extract` on the same pages, in the same run.
+
+    uv run python bench/ingest_vs_trafilatura.py [--copies 10]
+
+The ingest is the real Prefect flow (embedded API) over real HTTP on 127.0.0.1: fetch feeds,
+parse, fetch pages, extract (text + Markdown + metadata), detect language, load DuckDB. The
+baseline is `trafilatura.extract(html, url=..., fast=True, include_comments=False)` in one process
+on the same page bytes, already in memory (no HTTP, no metadata, no storage). The flow's time is
+taken from its own run record (start to load committed), so the one-off start of Prefect's
+temporary API server is reported separately.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
+os.environ.setdefault("PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS", "120")
+os.environ.setdefault("PREFECT_LOGGING_LEVEL", "WARNING")
+os.environ["NEWSFLOW_ALLOW_PRIVATE_NETWORKS"] = "1"
+
+import trafilatura
+
+from newsflow.flows.demo import serve_demo_site
+from newsflow.flows.ingest import ingest
+from newsflow.flows.pipeline import extraction_pool, process_page
+
+
+def plain_trafilatura(site) -> tuple[int, float]:
+    """Extract every ok page with plain trafilatura in this process; (pages, seconds)."""
+    pages = [
+        (site.base_url + a.path, site.respond("GET", a.path, {}).body)
+        for a in site.articles
+        if a.status == "ok"
+    ]
+    started = time.perf_counter()
+    extracted = sum(
+        1
+        for url, html in pages
+        if trafilatura.extract(html, url=url, fast=True, include_comments=False)
+    )
+    return extracted, time.perf_counter() - started
+
+
+def run_ingest(site, folder: Path, workers: int, name: str) -> tuple[int, float, float]:
+    """One ingest of the whole site into a new warehouse; (articles, flow s, call s).
+    The extraction pool is started and warmed before the clock starts."""
+    os.environ["NEWSFLOW_WORKERS"] = str(workers)
+    pool = extraction_pool(workers)
+    for future in [pool.submit(process_page, None) for _ in range(workers)]:
+        future.result()  # a None job fails fast, after the worker has warmed up
+    feeds = folder / "feeds.opml"
+    feeds.write_bytes(site.opml())
+    started = time.perf_counter()
+    report = ingest(feeds=str(feeds), db=str(folder / f"{name}.duckdb"))
+    called = time.perf_counter() - started
+    run = report.run
+    return run.articles_new, (run.finished_at - run.started_at).total_seconds(), called
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--copies", type=int, default=10, help="copies of each demo article")
+    args = parser.parse_args()
+    cores = os.cpu_count() or 1
+    print(
+        f"cores: {cores}  python: {sys.version.split()[0]}  trafilatura: {trafilatura.__version__}"
+    )
+    with serve_demo_site(copies=args.copies) as site, tempfile.TemporaryDirectory() as tmp:
+        folder = Path(tmp)
+        warm = time.perf_counter()
+        run_ingest(site, folder, 1, "warm-up")  # starts Prefect's API; not measured
+        print(f"warm-up ingest (Prefect API start included): {time.perf_counter() - warm:.1f} s")
+        pages, plain_s = plain_trafilatura(site)
+        results = {w: run_ingest(site, folder, w, f"workers-{w}") for w in sorted({1, cores})}
+    plain_rate = pages / plain_s
+    print(
+        f"plain trafilatura.extract, 1 process: {pages} pages in {plain_s:.2f} s "
+        f"= {plain_rate:.1f} pages/s"
+    )
+    for workers, (articles, flow_s, call_s) in results.items():
+        rate = articles / flow_s
+        print(
+            f"newsflow ingest, {workers} worker(s): {articles} articles in {flow_s:.2f} s "
+            f"(call {call_s:.2f} s) = {rate:.1f} pages/s; ratio to plain = {rate / plain_rate:.2f}"
+        )
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,30 @@
+"""Fixtures shared by the whole suite. Nothing here reaches beyond 127.0.0.1."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+
+import pytest
+
+os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
+os.environ["NEWSFLOW_ALLOW_PRIVATE_NETWORKS"] = "1"  # every test server lives on loopback
+os.environ.setdefault("NEWSFLOW_WORKERS", "2")
+
+
+@pytest.fixture(scope="session")
+def demo_site() -> Iterator[object]:
+    """The bundled demo news site, served over real HTTP on 127.0.0.1."""
+    from newsflow.flows.demo import serve_demo_site
+
+    with serve_demo_site() as site:
+        yield site
+
+
+@pytest.fixture(scope="session")
+def prefect_harness() -> Iterator[None]:
+    """One temporary Prefect API for the session (it costs several seconds to start)."""
+    from prefect.testing.utilities import prefect_test_harness
+
+    with prefect_test_harness(server_startup_timeout=120):
+        yield

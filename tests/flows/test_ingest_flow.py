@@ -1,0 +1,91 @@
+"""The ingest flow under Prefect's test harness: demo site plus broken sources, run twice."""
+
+import asyncio
+
+import duckdb
+import pytest
+from aiohttp import web
+
+from newsflow.flows.ingest import ingest
+from tests.servers import serve_app
+
+
+def broken_sources_app() -> web.Application:
+    async def error(request):
+        return web.Response(status=500, text="internal error")
+
+    async def html(request):
+        return web.Response(
+            text="<!doctype html><html><body>Home</body></html>", content_type="text/html"
+        )
+
+    async def garbage(request):
+        return web.Response(body=bytes(range(256)) * 8, content_type="application/rss+xml")
+
+    async def slow(request):
+        await asyncio.sleep(30)
+        return web.Response(text="late")
+
+    app = web.Application()
+    for path, handler in {"/500": error, "/html": html, "/garbage": garbage, "/slow": slow}.items():
+        app.router.add_get(path, handler)
+    return app
+
+
+@pytest.fixture(scope="module")
+def broken():
+    with serve_app(broken_sources_app()) as base:
+        yield base
+
+
+@pytest.fixture
+def feeds_file(tmp_path, demo_site, broken):
+    urls = demo_site.feed_urls() + [f"{broken}/{p}" for p in ("500", "html", "garbage", "slow")]
+    lines = "\n".join(f"  - url: {url}" for url in urls)
+    path = tmp_path / "feeds.yaml"
+    path.write_text(f"sources:\n{lines}\n")
+    return path
+
+
+def rows(db, sql):
+    with duckdb.connect(str(db), read_only=True) as con:
+        return con.execute(sql).fetchall()
+
+
+def test_ingest_twice_loads_once_and_records_every_failure(
+    prefect_harness, demo_site, broken, feeds_file, tmp_path, monkeypatch
+):
+    monkeypatch.setenv("NEWSFLOW_TIMEOUT", "3")
+    db = tmp_path / "warehouse.duckdb"
+    first = ingest(feeds=str(feeds_file), db=str(db))
+
+    ok_articles = [a for a in demo_site.articles if a.status == "ok"]
+    assert first.run.articles_new == len(ok_articles)
+    assert rows(db, "SELECT count(*) FROM articles") == [(len(ok_articles),)]
+    assert (first.run.feeds_ok, first.run.feeds_failed) == (len(demo_site.feed_urls()), 4)
+
+    errors = dict(
+        rows(
+            db,
+            "SELECT url, error_class FROM fetches WHERE kind = 'feed' AND error_class IS NOT NULL",
+        )
+    )
+    assert errors == {
+        f"{broken}/500": "http",
+        f"{broken}/html": "not_a_feed",
+        f"{broken}/garbage": "not_a_feed",
+        f"{broken}/slow": "timeout",
+    }
+    failed_sources = rows(
+        db, "SELECT count(*) FROM sources WHERE consecutive_failures = 1 AND last_error IS NOT NULL"
+    )
+    assert failed_sources == [(4,)]
+    page_failures = {line.url: line.failed_pages for line in first.sources}
+    assert sum(page_failures.values()) == len(demo_site.articles) - len(ok_articles)
+
+    second = ingest(feeds=str(feeds_file), db=str(db))
+    assert second.run.articles_new == 0 and second.run.pages_fetched == 0
+    assert second.run.feeds_not_modified == len(demo_site.feed_urls())
+    assert rows(db, "SELECT count(*) FROM articles") == [(len(ok_articles),)]
+    assert rows(db, "SELECT count(*), count(DISTINCT run_id) FROM runs") == [(2, 2)]
+    assert rows(db, "SELECT max(consecutive_failures) FROM sources") == [(2,)]
