@@ -23,6 +23,7 @@ app = typer.Typer(
 console = Console()
 
 DEMO_DB = "demo.duckdb"
+MAX_LISTED = 10
 DEMO_QUERIES = (
     "SELECT language, count(*) AS articles, round(avg(word_count)) AS avg_words "
     "FROM articles GROUP BY language ORDER BY articles DESC",
@@ -125,12 +126,19 @@ def _print_report(report: object) -> None:
             line.error or "",
         )
     console.print(table)
+    if report.failed_pages:
+        console.print(f"Failed pages ({len(report.failed_pages)}):")
+        for url, error in report.failed_pages[:MAX_LISTED]:
+            console.print(f"  {url}  {error}", markup=False, highlight=False, soft_wrap=True)
+        if len(report.failed_pages) > MAX_LISTED:
+            console.print(f"  … and {len(report.failed_pages) - MAX_LISTED} more (see fetches)")
     run = report.run
     console.print(
         f"Run {run.run_id}: {run.sources} sources ({run.feeds_ok} ok, {run.feeds_not_modified} "
         f"not modified, {run.feeds_failed} failed), {run.entries} entries, "
         f"{run.articles_new} new articles, {run.pages_failed} failed pages "
-        f"→ {report.db_path}"
+        f"→ {report.db_path}",
+        soft_wrap=True,
     )
 
 

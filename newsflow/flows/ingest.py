@@ -59,6 +59,7 @@ class IngestReport:
     run: RunRecord
     sources: tuple[SourceReport, ...]
     db_path: str
+    failed_pages: tuple[tuple[str, str], ...] = ()  # (url, error)
 
 
 @task(**_TASK)
@@ -130,7 +131,8 @@ def ingest(feeds: str = "feeds.yaml", db: str | None = None) -> IngestReport:
     states = _next_states(sources, stored, polls, started)
     run = _run_record(started, sources, polls, entries, outcomes)
     run, added = load(db_path, run, states, outcomes, polls)
-    return IngestReport(run, tuple(_source_reports(polls, outcomes, added)), db_path)
+    failed = tuple((o.fetch.url, o.fetch.error or "") for o in outcomes if o.article is None)
+    return IngestReport(run, tuple(_source_reports(polls, outcomes, added)), db_path, failed)
 
 
 def _batches(items: Sequence[T], size: int) -> list[list[T]]:

@@ -61,6 +61,7 @@ def test_demo_loads_the_demo_site_and_prints_queries(prefect_harness, tmp_path):
     assert articles >= 40 and {"fr", "en", "de"} <= languages
     assert f"{articles} new articles" in result.output
     assert "Le Veilleur" in result.output and "Try these queries" in result.output
+    assert "Failed pages (2):" in result.output and "HTTP 404 Not Found" in result.output
     assert result.output.count(f"newsflow sql --db {db}") == 2
 
 
