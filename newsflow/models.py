@@ -47,7 +47,10 @@ class FetchResult:
     error_class: str | None = None
     error: str | None = None
     sent_validators: bool = False
+    body_hash: str | None = None  # SHA-256 of the body, for feeds
     permanent_redirect: str | None = None  # where a 301/308 said the resource now lives
+    retry_after: float | None = None  # seconds, from Retry-After on 429/503
+    max_age: float | None = None  # seconds of freshness, from Cache-Control max-age or Expires
     fetch_id: str = field(default_factory=lambda: uuid.uuid4().hex)
 
     @property
@@ -95,6 +98,7 @@ class ParsedFeed:
     site_url: str | None = None
     version: str | None = None
     error: str | None = None
+    ttl_minutes: int | None = None  # RSS <ttl>: how long the feed may be cached
 
 
 @dataclass(frozen=True)
@@ -155,6 +159,23 @@ class SourceState:
     last_fetched_at: datetime | None = None
     last_success_at: datetime | None = None
     consecutive_failures: int = 0
+    feed_url: str | None = None  # where the feed is polled now (moved by 301, or discovered)
+    next_fetch_at: datetime | None = None
+    body_hash: str | None = None  # SHA-256 of the last full feed body
+    validators_trusted: bool = True
+    items_per_day: float | None = None
+    ttl_minutes: int | None = None
+    last_full_fetch_at: datetime | None = None  # last GET sent without validators
+
+
+@dataclass(frozen=True)
+class SourceEvent:
+    """Something that happened to a source and that an operator should be able to see."""
+
+    url: str
+    event_at: datetime
+    kind: str  # 'moved', 'discovered', 'validators_untrusted'
+    detail: str
 
 
 @dataclass(frozen=True)
@@ -167,6 +188,7 @@ class RunRecord:
     finished_at: datetime | None
     status: str
     sources: int = 0
+    sources_due: int = 0
     feeds_ok: int = 0
     feeds_not_modified: int = 0
     feeds_failed: int = 0
@@ -176,3 +198,14 @@ class RunRecord:
     articles_new: int = 0
     prefect_flow_run_id: str | None = None
     newsflow_version: str | None = None
+
+
+@dataclass(frozen=True)
+class Entity:
+    """Something an article names: a country or city (ISO 3166-1 alpha-2 code), or a keyword."""
+
+    kind: str  # 'country', 'city' or 'keyword'
+    name: str  # places: English name (stable across languages); keywords: as written
+    code: str | None = None  # places: the country's alpha-2 code; keywords: None
+    count: int = 1  # mentions in title and text (a country counts its cities' mentions too)
+    score: float | None = None  # keywords: YAKE's score, lower is more relevant

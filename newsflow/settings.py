@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ipaddress
 import os
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -21,6 +22,7 @@ class Settings:
 
     db_path: Path = Path(DEFAULT_DB)
     allow_private_networks: bool = False
+    allowed_networks: tuple[str, ...] = ()
     user_agent: str = DEFAULT_USER_AGENT
     connect_timeout: float = 10.0
     read_timeout: float = 20.0
@@ -28,6 +30,8 @@ class Settings:
     max_bytes: int = 10 * 1024 * 1024
     max_redirects: int = 5
     per_host_concurrency: int = 4
+    host_delay: float = 1.0
+    obey_robots: bool = True
     concurrency: int = 64
     workers: int = 0  # 0 means one extraction process per CPU core
     feed_batch_size: int = 50
@@ -39,7 +43,10 @@ class Settings:
         env = os.environ if env is None else env
         return cls(
             db_path=Path(env.get("NEWSFLOW_DB", DEFAULT_DB)),
-            allow_private_networks=_flag(env, "NEWSFLOW_ALLOW_PRIVATE_NETWORKS"),
+            allow_private_networks=_private_networks(env) is True,
+            allowed_networks=_ranges
+            if isinstance(_ranges := _private_networks(env), tuple)
+            else (),
             user_agent=env.get("NEWSFLOW_USER_AGENT", DEFAULT_USER_AGENT),
             connect_timeout=_number(env, "NEWSFLOW_CONNECT_TIMEOUT", cls.connect_timeout),
             read_timeout=_number(env, "NEWSFLOW_READ_TIMEOUT", cls.read_timeout),
@@ -49,6 +56,8 @@ class Settings:
             per_host_concurrency=int(
                 _number(env, "NEWSFLOW_PER_HOST_CONCURRENCY", cls.per_host_concurrency)
             ),
+            host_delay=_number(env, "NEWSFLOW_HOST_DELAY", cls.host_delay),
+            obey_robots=_flag(env, "NEWSFLOW_OBEY_ROBOTS", default=True),
             concurrency=int(_number(env, "NEWSFLOW_CONCURRENCY", cls.concurrency)),
             workers=int(_number(env, "NEWSFLOW_WORKERS", cls.workers)),
             feed_batch_size=int(_number(env, "NEWSFLOW_FEED_BATCH", cls.feed_batch_size)),
@@ -61,14 +70,32 @@ class Settings:
         return self.workers if self.workers > 0 else (os.cpu_count() or 1)
 
 
-def _flag(env: Mapping[str, str], name: str) -> bool:
-    """A boolean variable: 1/true/yes/on are true, 0/false/no/off/empty are false."""
+def _flag(env: Mapping[str, str], name: str, default: bool = False) -> bool:
+    """A boolean variable: 1/true/yes/on are true, 0/false/no/off are false."""
     raw = env.get(name, "").strip().lower()
+    if not raw:
+        return default
     if raw in ("1", "true", "yes", "on"):
         return True
-    if raw in ("", "0", "false", "no", "off"):
+    if raw in ("0", "false", "no", "off"):
         return False
     raise ConfigError(f"{name}={raw!r}: expected 1/0, true/false, yes/no or on/off")
+
+
+def _private_networks(env: Mapping[str, str]) -> tuple[str, ...] | bool:
+    """NEWSFLOW_ALLOW_PRIVATE_NETWORKS: a flag (all or none) or comma-separated CIDR ranges."""
+    raw = env.get("NEWSFLOW_ALLOW_PRIVATE_NETWORKS", "").strip()
+    if not raw or raw[0].isalpha() or raw in ("0", "1"):
+        return _flag(env, "NEWSFLOW_ALLOW_PRIVATE_NETWORKS") or ()
+    networks = tuple(part.strip() for part in raw.split(",") if part.strip())
+    for network in networks:
+        try:
+            ipaddress.ip_network(network, strict=False)
+        except ValueError:
+            raise ConfigError(
+                f"NEWSFLOW_ALLOW_PRIVATE_NETWORKS={raw!r}: {network!r} is not an address range"
+            ) from None
+    return networks
 
 
 def _number(env: Mapping[str, str], name: str, default: float) -> float:

@@ -10,6 +10,7 @@ import pytest
 os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
 os.environ["NEWSFLOW_ALLOW_PRIVATE_NETWORKS"] = "1"  # every test server lives on loopback
 os.environ.setdefault("NEWSFLOW_WORKERS", "2")
+os.environ["NEWSFLOW_HOST_DELAY"] = "0"  # local servers need no pacing (tested on its own)
 
 
 @pytest.fixture(scope="session")

@@ -11,18 +11,18 @@ from aiohttp import web
 
 
 @contextmanager
-def serve_app(app: web.Application) -> Iterator[str]:
+def serve_app(app: web.Application, host: str = "127.0.0.1") -> Iterator[str]:
     """Run `app` on a free loopback port; yield its base URL (no trailing slash)."""
     loop = asyncio.new_event_loop()
     runner = web.AppRunner(app, handle_signals=False, shutdown_timeout=0.1)
     loop.run_until_complete(runner.setup())
-    site = web.TCPSite(runner, "127.0.0.1", 0)
+    site = web.TCPSite(runner, host, 0)
     loop.run_until_complete(site.start())
     port = runner.addresses[0][1]
     thread = threading.Thread(target=loop.run_forever, daemon=True)
     thread.start()
     try:
-        yield f"http://127.0.0.1:{port}"
+        yield f"http://{host}:{port}"
     finally:
         asyncio.run_coroutine_threadsafe(_shutdown(runner), loop).result(timeout=10)
         loop.call_soon_threadsafe(loop.stop)

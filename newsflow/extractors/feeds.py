@@ -46,7 +46,54 @@ def parse_feed(
         title=_clean(feed.get("title")),
         site_url=feed.get("link"),
         version=parsed.get("version") or "unknown",
+        ttl_minutes=_ttl(feed.get("ttl")),
     )
+
+
+def _ttl(value: Any) -> int | None:
+    """RSS <ttl> in minutes, when it is a sane positive number."""
+    try:
+        minutes = int(str(value).strip())
+    except (TypeError, ValueError):
+        return None
+    return minutes if 0 < minutes <= 7 * 24 * 60 else None
+
+
+FEED_TYPES = (
+    "application/rss+xml",
+    "application/atom+xml",
+    "application/feed+json",
+    "application/json",
+    "application/rdf+xml",
+    "text/xml",
+    "application/xml",
+)
+COMMON_FEED_PATHS = ("/feed", "/rss", "/rss.xml", "/feed.xml", "/atom.xml", "/index.xml", "/feed/")
+
+
+def discover_feed_links(html: bytes, base_url: str) -> list[str]:
+    """Feed URLs a web page announces with <link rel="alternate" type=…>, in page order."""
+    try:
+        document = lxml.html.fromstring(html)
+    except (ValueError, lxml.etree.ParserError):
+        return []
+    found = []
+    for link in document.iter("link"):
+        rel = (link.get("rel") or "").lower().split()
+        kind = (link.get("type") or "").lower().split(";")[0].strip()
+        href = (link.get("href") or "").strip()
+        if "alternate" in rel and kind in FEED_TYPES and href:
+            url = urljoin(base_url, href)
+            if url not in found:
+                found.append(url)
+    return found
+
+
+def feed_candidates(html: bytes, base_url: str) -> list[str]:
+    """Where to look for the feed of a homepage: announced links, then common paths."""
+    announced = discover_feed_links(html, base_url)
+    guessed = [urljoin(base_url, path) for path in COMMON_FEED_PATHS]
+    return announced + [url for url in guessed if url not in announced]
 
 
 def _entry(raw: Any, source: str) -> FeedEntry | None:

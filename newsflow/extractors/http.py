@@ -20,11 +20,14 @@ from __future__ import annotations
 import asyncio
 import ipaddress
 import socket
+import threading
 import time
 import zlib
-from collections.abc import Sequence
+from collections.abc import AsyncIterator, Sequence
+from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from email.utils import parsedate_to_datetime
 from typing import Any
 from urllib.parse import urljoin, urlsplit
 
@@ -52,7 +55,77 @@ class FetchPolicy:
     per_host: int = 4
     concurrency: int = 64
     allow_private: bool = False
+    allowed_networks: tuple[str, ...] = ()  # private ranges allowed when allow_private is off
     max_url_length: int = 2048
+    host_delay: float = 1.0  # seconds between two requests to the same host
+    obey_robots: bool = True  # article pages only; feeds are meant to be polled
+
+
+class HostPacer:
+    """Process-wide minimum interval between requests to one host, shared by every batch and
+    thread: each request reserves the next free slot of its host and sleeps until then."""
+
+    def __init__(self) -> None:
+        self._next: dict[str, float] = {}
+        self._delays: dict[str, float] = {}
+        self._lock = threading.Lock()
+
+    def set_delay(self, host: str, seconds: float) -> None:
+        """A host-specific interval (e.g. robots.txt Crawl-delay), used when longer."""
+        with self._lock:
+            self._delays[host] = seconds
+
+    def reserve(self, host: str, delay: float) -> float:
+        """Seconds to wait before this request may start."""
+        with self._lock:
+            now = time.monotonic()
+            slot = max(now, self._next.get(host, now))
+            self._next[host] = slot + max(delay, self._delays.get(host, 0.0))
+            return slot - now
+
+
+PACER = HostPacer()
+
+
+def retry_after_seconds(value: str | None, now: datetime | None = None) -> float | None:
+    """Retry-After as seconds from now: delta-seconds or an HTTP date."""
+    if not value or not value.strip():
+        return None
+    value = value.strip()
+    if value.isdigit():
+        return float(value)
+    try:
+        moment = parsedate_to_datetime(value)
+    except (TypeError, ValueError):
+        return None
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=UTC)
+    return max(0.0, (moment - (now or datetime.now(UTC))).total_seconds())
+
+
+def freshness(headers: Any) -> float | None:
+    """Seconds the response stays fresh: Cache-Control max-age (s-maxage ignored), else
+    Expires minus Date. None when the server says nothing or forbids caching."""
+    control = headers.get("Cache-Control", "")
+    directives = {}
+    for part in control.split(","):
+        key, _, value = part.strip().partition("=")
+        directives[key.lower()] = value.strip('"')
+    if "no-store" in directives or "no-cache" in directives:
+        return None
+    if directives.get("max-age", "").isdigit():
+        return float(directives["max-age"])
+    expires = headers.get("Expires")
+    if not expires:
+        return None
+    try:
+        end = parsedate_to_datetime(expires)
+        start = parsedate_to_datetime(headers["Date"]) if headers.get("Date") else None
+    except (TypeError, ValueError):
+        return None  # "Expires: 0" and other invalid dates mean already expired
+    if end.tzinfo is None:
+        return None
+    return max(0.0, (end - (start or datetime.now(UTC))).total_seconds())
 
 
 class FetchFailure(Exception):
@@ -71,7 +144,9 @@ def fetch_many(requests: Sequence[FetchRequest], policy: FetchPolicy) -> list[Fe
     return asyncio.run(_fetch_all(requests, policy))
 
 
-def refusal(url: str, allow_private: bool, max_length: int = 2048) -> tuple[str, str] | None:
+def refusal(
+    url: str, allow_private: bool, max_length: int = 2048, allowed: tuple[str, ...] = ()
+) -> tuple[str, str] | None:
     """(error class, reason) when this URL must not be fetched, else None.
 
     Names are checked after DNS resolution by `GuardedResolver`; literal addresses here.
@@ -93,14 +168,24 @@ def refusal(url: str, allow_private: bool, max_length: int = 2048) -> tuple[str,
         address = ipaddress.ip_address(host)
     except ValueError:
         return None
-    return None if is_public(address) else ("blocked", f"{address} is not a public address")
+    if is_public(address) or in_networks(address, allowed):
+        return None
+    return "blocked", f"{address} is not a public address"
 
 
-def is_public(address: ipaddress.IPv4Address | ipaddress.IPv6Address) -> bool:
+IPAddress = ipaddress.IPv4Address | ipaddress.IPv6Address
+
+
+def is_public(address: IPAddress) -> bool:
     """True for globally routable unicast addresses (no loopback, private, link-local, metadata)."""
     if isinstance(address, ipaddress.IPv6Address) and address.ipv4_mapped:
         address = address.ipv4_mapped
     return address.is_global and not address.is_multicast
+
+
+def in_networks(address: IPAddress, networks: tuple[str, ...]) -> bool:
+    """Is the address inside one of the CIDR ranges?"""
+    return any(address in ipaddress.ip_network(n, strict=False) for n in networks)
 
 
 class BlockedAddress(Exception):
@@ -110,12 +195,21 @@ class BlockedAddress(Exception):
 class GuardedResolver(ThreadedResolver):
     """Resolves names and drops non-public addresses, so redirects and DNS tricks are covered."""
 
+    def __init__(self, allowed: tuple[str, ...] = ()) -> None:
+        super().__init__()
+        self._allowed = allowed
+
     async def resolve(
         self, host: str, port: int = 0, family: socket.AddressFamily = socket.AF_INET
     ) -> list[ResolveResult]:
         """Resolve `host`; raise BlockedAddress when no public address remains."""
         results = await super().resolve(host, port, family)
-        public = [r for r in results if is_public(ipaddress.ip_address(r["host"]))]
+        public = [
+            r
+            for r in results
+            if is_public(address := ipaddress.ip_address(r["host"]))
+            or in_networks(address, self._allowed)
+        ]
         if not public:
             addresses = ", ".join(sorted({r["host"] for r in results}))
             raise BlockedAddress(f"{host} resolves to non-public address {addresses}")
@@ -125,9 +219,9 @@ class GuardedResolver(ThreadedResolver):
 async def _fetch_all(requests: Sequence[FetchRequest], policy: FetchPolicy) -> list[FetchResult]:
     """Open one session for the batch and run every request in it."""
     connector = aiohttp.TCPConnector(
-        limit=policy.concurrency,
-        limit_per_host=policy.per_host,
-        resolver=None if policy.allow_private else GuardedResolver(),
+        limit=0,  # concurrency is enforced by `Slots`, before any timeout starts
+        limit_per_host=0,
+        resolver=None if policy.allow_private else GuardedResolver(policy.allowed_networks),
         ttl_dns_cache=300,
     )
     timeout = aiohttp.ClientTimeout(
@@ -141,15 +235,43 @@ async def _fetch_all(requests: Sequence[FetchRequest], policy: FetchPolicy) -> l
         auto_decompress=False,
         cookie_jar=aiohttp.DummyCookieJar(),
     ) as session:
-        return await asyncio.gather(*(_fetch_one(session, r, policy) for r in requests))
+        slots = Slots(policy.concurrency, policy.per_host)
+        return await asyncio.gather(*(_fetch_one(session, r, policy, slots) for r in requests))
+
+
+class Slots:
+    """Concurrency limits of one batch, in all and per host. A request waits for its slots
+    before its clock starts, so a queue behind a slow server never reads as a timeout."""
+
+    def __init__(self, total: int, per_host: int) -> None:
+        self._total = asyncio.Semaphore(max(1, total))
+        self._per_host = max(1, per_host)
+        self._hosts: dict[str, asyncio.Semaphore] = {}
+
+    @asynccontextmanager
+    async def hold(self, host: str) -> AsyncIterator[None]:
+        """Hold one slot for `host` (and one overall) while the block runs."""
+        semaphore = self._hosts.setdefault(host, asyncio.Semaphore(self._per_host))
+        async with semaphore, self._total:
+            yield
 
 
 async def _fetch_one(
-    session: aiohttp.ClientSession, request: FetchRequest, policy: FetchPolicy
+    session: aiohttp.ClientSession, request: FetchRequest, policy: FetchPolicy, slots: Slots
 ) -> FetchResult:
     """One request with redirects, limits and error classification; never raises."""
-    started = time.perf_counter()
-    fetched_at = datetime.now(UTC)
+    host = _host(request.url)
+    async with slots.hold(host):
+        # politeness first: waiting for the host's next slot is not the server's time
+        await asyncio.sleep(PACER.reserve(host, policy.host_delay))
+        return await _timed_fetch(session, request, policy)
+
+
+async def _timed_fetch(
+    session: aiohttp.ClientSession, request: FetchRequest, policy: FetchPolicy
+) -> FetchResult:
+    """The request under the total timeout, its failures classified."""
+    started, fetched_at = time.perf_counter(), datetime.now(UTC)
     sent_validators = bool(request.etag or request.last_modified)
     try:
         async with asyncio.timeout(policy.total_timeout):
@@ -179,7 +301,7 @@ async def _follow(
     moved_to, all_permanent = None, True
     headers = _conditional_headers(request)
     for _hop in range(policy.max_redirects + 1):
-        refused = refusal(url, policy.allow_private, policy.max_url_length)
+        refused = refusal(url, policy.allow_private, policy.max_url_length, policy.allowed_networks)
         if refused:
             raise FetchFailure(*refused)
         async with session.get(url, headers=headers, allow_redirects=False) as response:
@@ -217,9 +339,12 @@ async def _read_response(
         "etag": response.headers.get("ETag"),
         "last_modified": response.headers.get("Last-Modified"),
         "permanent_redirect": moved_to,
+        "max_age": freshness(response.headers),
     }
     if response.status == 304:
         return fields
+    if response.status in (429, 503):
+        fields["retry_after"] = retry_after_seconds(response.headers.get("Retry-After"))
     if response.status >= 400:
         fields.update(error_class="http", error=f"HTTP {response.status} {response.reason or ''}")
         fields["error"] = fields["error"].strip()
@@ -301,6 +426,14 @@ def _describe(exc: BaseException) -> str:
         return str(cause)
     text = str(exc) or repr(exc)
     return f"{type(exc).__name__}: {text}"
+
+
+def _host(url: str) -> str:
+    """host[:port] of a URL, or '' when it has none."""
+    try:
+        return urlsplit(url).netloc.lower()
+    except ValueError:
+        return ""
 
 
 def _timeout_message(policy: FetchPolicy) -> str:

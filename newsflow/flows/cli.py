@@ -53,15 +53,37 @@ def ingest(
         Path, typer.Option("--feeds", help="Feeds file: YAML (sources: list) or OPML.")
     ] = Path("feeds.yaml"),
     db: DbOption = None,
+    all_sources: Annotated[
+        bool, typer.Option("--all", help="Poll every source now, due or not.")
+    ] = False,
 ) -> None:
-    """Poll every source in FEEDS once and load new articles into the warehouse."""
+    """Poll the sources in FEEDS that are due and load new articles into the warehouse."""
     from newsflow.extractors.sources import load_sources
 
     load_sources(feeds)  # a bad feeds file fails here, in one line, before Prefect starts
     from newsflow.flows.ingest import ingest as ingest_flow
 
-    report = ingest_flow(feeds=str(feeds), db=str(db) if db else None)
+    report = ingest_flow(feeds=str(feeds), db=str(db) if db else None, force=all_sources)
     _print_report(report)
+
+
+@app.command()
+def sources(
+    db: DbOption = None,
+    failing: Annotated[bool, typer.Option(help="Only sources that are failing now.")] = False,
+) -> None:
+    """Show the health of every source: last success, failures, error rate, rate, next poll."""
+    from newsflow.settings import Settings
+    from newsflow.warehouse.query import run_query
+
+    where = " WHERE consecutive_failures > 0" if failing else ""
+    columns, rows = run_query(
+        db or Settings.from_env().db_path,
+        "SELECT coalesce(name, url) AS source, last_success_at, consecutive_failures AS failures,"
+        " error_rate_7d, items_per_day, next_fetch_at, validators_trusted AS validators,"
+        f" last_error FROM feed_health{where} ORDER BY failures DESC, source",
+    )
+    _print_rows(columns, rows)
 
 
 @app.command()
@@ -76,6 +98,7 @@ def demo(
     from newsflow.flows.ingest import ingest as ingest_flow
 
     os.environ["NEWSFLOW_ALLOW_PRIVATE_NETWORKS"] = "1"  # the demo site lives on loopback
+    os.environ.setdefault("NEWSFLOW_HOST_DELAY", "0")  # our own site: no need to pace it
     _remove_warehouse(db)
     with serve_demo_site(copies=copies) as site, tempfile.TemporaryDirectory() as folder:
         console.print(f"Demo news site: {site.base_url}/  ({len(site.feed_urls())} feeds)")
@@ -103,11 +126,25 @@ def sql(
     from newsflow.warehouse.query import run_query
 
     columns, rows = run_query(db or Settings.from_env().db_path, query)
+    _print_rows(columns, rows)
+
+
+def _print_rows(columns: list[str], rows: list[tuple[object, ...]]) -> None:
+    """A result set as a table, then its row count."""
     table = Table(*columns, show_lines=False)
     for row in rows:
-        table.add_row(*("" if value is None else str(value) for value in row))
+        table.add_row(*(_cell(value) for value in row))
     console.print(table)
     console.print(f"{len(rows)} row{'s' if len(rows) != 1 else ''}")
+
+
+def _cell(value: object) -> str:
+    """Printable form of one value (timestamps to the second)."""
+    if value is None:
+        return ""
+    if hasattr(value, "strftime"):
+        return value.strftime("%Y-%m-%d %H:%M:%S")  # type: ignore[no-any-return]
+    return str(value)
 
 
 def _print_report(report: object) -> None:
@@ -134,7 +171,8 @@ def _print_report(report: object) -> None:
             console.print(f"  … and {len(report.failed_pages) - MAX_LISTED} more (see fetches)")
     run = report.run
     console.print(
-        f"Run {run.run_id}: {run.sources} sources ({run.feeds_ok} ok, {run.feeds_not_modified} "
+        f"Run {run.run_id}: {run.sources} sources, {run.sources_due} due "
+        f"({run.feeds_ok} ok, {run.feeds_not_modified} "
         f"not modified, {run.feeds_failed} failed), {run.entries} entries, "
         f"{run.articles_new} new articles, {run.pages_failed} failed pages "
         f"→ {report.db_path}",

@@ -20,18 +20,13 @@ from prefect.runtime import flow_run
 from newsflow import __version__
 from newsflow.extractors.http import FetchPolicy
 from newsflow.extractors.sources import load_sources
-from newsflow.flows.pipeline import (
-    FeedPoll,
-    PageOutcome,
-    fetch_and_extract,
-    fetch_policy,
-    poll_feeds,
-    warm_pool,
-)
-from newsflow.models import Article, FeedEntry, RunRecord, Source, SourceState
+from newsflow.flows.pipeline import PageOutcome, fetch_and_extract, fetch_policy, warm_pool
+from newsflow.flows.polling import FeedPoll, poll_feeds
+from newsflow.models import Article, FeedEntry, RunRecord, Source, SourceEvent, SourceState
 from newsflow.settings import Settings
 from newsflow.transforms.articles import lookup_urls, new_entries
-from newsflow.transforms.feed_state import initial_state, next_state
+from newsflow.transforms.feed_state import initial_state, next_state, source_events
+from newsflow.transforms.schedule import is_due
 from newsflow.warehouse.load import load_run
 from newsflow.warehouse.read import known_urls, source_states
 
@@ -70,10 +65,10 @@ def read_source_states(db: str, sources: list[Source]) -> dict[str, SourceState]
 
 @task(**_TASK)
 def poll_feed_batch(
-    sources: list[Source], states: dict[str, SourceState], policy: FetchPolicy
+    sources: list[Source], states: dict[str, SourceState], policy: FetchPolicy, now: datetime
 ) -> list[FeedPoll]:
     """Fetch and parse one batch of feeds."""
-    return poll_feeds(sources, states, policy)
+    return poll_feeds(sources, states, policy, now)
 
 
 @task(**_TASK)
@@ -97,29 +92,37 @@ def load(
     states: list[SourceState],
     outcomes: list[PageOutcome],
     polls: list[FeedPoll],
+    events: list[SourceEvent],
 ) -> tuple[RunRecord, set[str]]:
     """Write the run into the warehouse in one transaction."""
-    fetches = [p.fetch for p in polls] + [o.fetch for o in outcomes]
+    fetches = [f for p in polls for f in (p.fetch, *p.other_fetches)]
+    fetches += [o.fetch for o in outcomes]
     articles = [o.article for o in outcomes if o.article is not None]
-    return load_run(db, run, states, fetches, articles)
+    return load_run(db, run, states, fetches, articles, events)
 
 
 @flow(name="ingest", persist_result=False)
-def ingest(feeds: str = "feeds.yaml", db: str | None = None) -> IngestReport:
-    """Poll every source of the feeds file once and load new articles into the warehouse."""
+def ingest(feeds: str = "feeds.yaml", db: str | None = None, force: bool = False) -> IngestReport:
+    """Poll the sources of the feeds file that are due (all of them with `force`) and load new
+    articles into the warehouse."""
     settings = Settings.from_env()
     db_path = str(db or settings.db_path)
     started = datetime.now(UTC)
     sources = load_sources(feeds)
     policy = fetch_policy(settings)
-    warm_pool(settings.worker_count)
     stored = read_source_states(db_path, sources)
+    due = [s for s in sources if force or is_due(stored.get(s.url), started)]
+    if due:
+        warm_pool(settings.worker_count)
     poll_futures = poll_feed_batch.map(
-        _batches(sources, settings.feed_batch_size), unmapped(stored), unmapped(policy)
+        _batches(due, settings.feed_batch_size),
+        unmapped(stored),
+        unmapped(policy),
+        unmapped(started),
     )
     polls = [poll for future in poll_futures for poll in future.result()]
     entries = [e for p in polls if p.feed for e in p.feed.entries]
-    fresh = select_new_entries(db_path, entries)
+    fresh = select_new_entries(db_path, entries) if entries else []
     languages = {s.url: s.language for s in sources}
     page_futures = fetch_extract_batch.map(
         _batches(fresh, settings.page_batch_size),
@@ -128,10 +131,10 @@ def ingest(feeds: str = "feeds.yaml", db: str | None = None) -> IngestReport:
         unmapped(settings.worker_count),
     )
     outcomes = [outcome for future in page_futures for outcome in future.result()]
-    states = _next_states(sources, stored, polls, started)
-    run = _run_record(started, sources, polls, entries, outcomes)
-    run, added = load(db_path, run, states, outcomes, polls)
-    failed = tuple((o.fetch.url, o.fetch.error or "") for o in outcomes if o.article is None)
+    states, events = _next_states(sources, stored, polls, started)
+    run = _run_record(started, sources, due, polls, entries, outcomes)
+    run, added = load(db_path, run, states, outcomes, polls, events)
+    failed = tuple((o.fetch.url, o.fetch.error or "") for o in outcomes if _is_failed_page(o))
     return IngestReport(run, tuple(_source_reports(polls, outcomes, added)), db_path, failed)
 
 
@@ -146,26 +149,33 @@ def _next_states(
     stored: dict[str, SourceState],
     polls: Sequence[FeedPoll],
     now: datetime,
-) -> list[SourceState]:
-    """Every source's state after this run's poll."""
+) -> tuple[list[SourceState], list[SourceEvent]]:
+    """Every source's state after this run's poll, and the events worth recording."""
     by_url = {p.source.url: p for p in polls}
-    states = []
+    states, events = [], []
     for source in sources:
         previous = stored.get(source.url) or initial_state(source, now)
         poll = by_url.get(source.url)
-        states.append(next_state(previous, source, poll.fetch, poll.feed) if poll else previous)
-    return states
+        if poll is None:
+            states.append(previous)
+            continue
+        state = next_state(previous, source, poll.fetch, poll.feed)
+        states.append(state)
+        events += source_events(previous, state, poll.fetch)
+    return states, events
 
 
 def _run_record(
     started: datetime,
     sources: Sequence[Source],
+    due: Sequence[Source],
     polls: Sequence[FeedPoll],
     entries: Sequence[FeedEntry],
     outcomes: Sequence[PageOutcome],
 ) -> RunRecord:
     """The run's counts (articles_new is filled in by the load)."""
-    feeds = Counter(_feed_status(p) for p in polls)
+    feeds = Counter(p.status for p in polls)
+    pages = [o for o in outcomes if o.fetch.kind == "article"]
     run_id = flow_run.id or f"local-{started:%Y%m%dT%H%M%S%f}"
     return RunRecord(
         run_id=str(run_id),
@@ -174,22 +184,21 @@ def _run_record(
         finished_at=datetime.now(UTC),
         status="completed",
         sources=len(sources),
+        sources_due=len(due),
         feeds_ok=feeds["ok"],
         feeds_not_modified=feeds["not modified"],
         feeds_failed=feeds["failed"],
         entries=len(entries),
-        pages_fetched=sum(1 for o in outcomes if o.fetch.ok),
-        pages_failed=sum(1 for o in outcomes if o.article is None),
+        pages_fetched=sum(1 for o in pages if o.fetch.ok),
+        pages_failed=sum(1 for o in pages if o.article is None),
         prefect_flow_run_id=str(flow_run.id) if flow_run.id else None,
         newsflow_version=__version__,
     )
 
 
-def _feed_status(poll: FeedPoll) -> str:
-    """'ok', 'not modified' or 'failed'."""
-    if poll.fetch.not_modified:
-        return "not modified"
-    return "ok" if poll.fetch.error_class is None else "failed"
+def _is_failed_page(outcome: PageOutcome) -> bool:
+    """An article page that gave no article (robots.txt attempts are not pages)."""
+    return outcome.fetch.kind == "article" and outcome.article is None
 
 
 def _source_reports(
@@ -197,12 +206,12 @@ def _source_reports(
 ) -> list[SourceReport]:
     """Per source: feed status, entries, new articles and failed pages."""
     new = Counter(o.article.source for o in outcomes if _is_new(o.article, added))
-    failed = Counter(o.fetch.source for o in outcomes if o.article is None)
+    failed = Counter(o.fetch.source for o in outcomes if _is_failed_page(o))
     return [
         SourceReport(
             url=p.source.url,
             name=p.source.name or (p.feed.title if p.feed else None),
-            feed=_feed_status(p),
+            feed=p.status,
             entries=len(p.feed.entries) if p.feed else 0,
             new_articles=new[p.source.url],
             failed_pages=failed[p.source.url],

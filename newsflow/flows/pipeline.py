@@ -10,35 +10,21 @@ import atexit
 import dataclasses
 import multiprocessing
 import threading
+import time
 from collections.abc import Sequence
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
+from datetime import UTC, datetime
+from urllib.parse import urlsplit
 
 from newsflow.extractors.articles import EXTRACTOR, extract_page
-from newsflow.extractors.feeds import parse_feed
-from newsflow.extractors.http import FetchPolicy, fetch_many
-from newsflow.models import (
-    Article,
-    FeedEntry,
-    FetchRequest,
-    FetchResult,
-    ParsedFeed,
-    Source,
-    SourceState,
-)
+from newsflow.extractors.http import PACER, FetchPolicy, fetch_many, refusal
+from newsflow.extractors.robots import RobotsRules, agent_token, origin, rules_from_response
+from newsflow.models import Article, FeedEntry, FetchRequest, FetchResult
 from newsflow.settings import Settings
 from newsflow.transforms.articles import build_article
 from newsflow.transforms.language import detect_language
-
-
-@dataclass(frozen=True)
-class FeedPoll:
-    """One source polled: the attempt (without its body) and the parsed feed, if any."""
-
-    source: Source
-    fetch: FetchResult
-    feed: ParsedFeed | None
 
 
 @dataclass(frozen=True)
@@ -68,34 +54,12 @@ def fetch_policy(settings: Settings) -> FetchPolicy:
         max_bytes=settings.max_bytes,
         max_redirects=settings.max_redirects,
         per_host=settings.per_host_concurrency,
+        host_delay=settings.host_delay,
         concurrency=settings.concurrency,
         allow_private=settings.allow_private_networks,
+        allowed_networks=settings.allowed_networks,
+        obey_robots=settings.obey_robots,
     )
-
-
-def poll_feeds(
-    sources: Sequence[Source], states: dict[str, SourceState], policy: FetchPolicy
-) -> list[FeedPoll]:
-    """Conditional GET of every feed, then parse what changed."""
-    requests = [
-        FetchRequest(
-            url=s.url,
-            kind="feed",
-            source=s.url,
-            etag=states[s.url].etag if s.url in states else None,
-            last_modified=states[s.url].last_modified if s.url in states else None,
-        )
-        for s in sources
-    ]
-    polls = []
-    for source, fetch in zip(sources, fetch_many(requests, policy), strict=True):
-        feed = None
-        if fetch.ok:
-            feed = parse_feed(fetch.body, source.url, fetch.content_type, fetch.final_url)
-            if feed.error:
-                fetch = dataclasses.replace(fetch, error_class="not_a_feed", error=feed.error)
-        polls.append(FeedPoll(source, dataclasses.replace(fetch, body=b""), feed))
-    return polls
 
 
 def fetch_and_extract(
@@ -104,7 +68,9 @@ def fetch_and_extract(
     policy: FetchPolicy,
     workers: int,
 ) -> list[PageOutcome]:
-    """Fetch a batch of article pages, then extract them in the process pool."""
+    """Fetch a batch of article pages that robots.txt allows, then extract them in the process
+    pool. Robots.txt attempts come back as outcomes too (kind 'robots')."""
+    entries, refused, robots_fetches = robots_gate(entries, policy)
     requests = [FetchRequest(url=e.link, kind="article", source=e.source) for e in entries]
     fetches = fetch_many(requests, policy)
     jobs = [
@@ -123,7 +89,69 @@ def fetch_and_extract(
         if isinstance(result, str):
             fetch = dataclasses.replace(fetch, error_class="no_text", error=result)
         outcomes.append(PageOutcome(dataclasses.replace(fetch, body=b""), article))
-    return outcomes
+    return outcomes + [PageOutcome(f, None) for f in (*refused, *robots_fetches)]
+
+
+_ROBOTS: dict[str, tuple[float, RobotsRules]] = {}
+_ROBOTS_LOCK = threading.Lock()
+ROBOTS_TTL = 24 * 3600.0
+ROBOTS_RETRY = 600.0  # an unreachable robots.txt is asked again after 10 minutes
+
+
+def robots_gate(
+    entries: Sequence[FeedEntry], policy: FetchPolicy
+) -> tuple[list[FeedEntry], list[FetchResult], list[FetchResult]]:
+    """(allowed entries, refusals as failed attempts, robots.txt attempts made now)."""
+    if not policy.obey_robots or not entries:
+        return list(entries), [], []
+    rules, attempts = _robots_rules({origin(e.link) for e in entries}, policy)
+    agent = agent_token(policy.user_agent)
+    allowed, refused = [], []
+    now = datetime.now(UTC)
+    for entry in entries:
+        verdict = rules.get(origin(entry.link))
+        if verdict is None or verdict.allows(entry.link, agent):
+            allowed.append(entry)
+            continue
+        reason = verdict.reason or f"disallowed for {agent!r} by robots.txt"
+        refused.append(
+            FetchResult(
+                url=entry.link,
+                kind="article",
+                source=entry.source,
+                fetched_at=now,
+                error_class="robots",
+                error=reason,
+            )
+        )
+    return allowed, refused, attempts
+
+
+def _robots_rules(
+    origins: set[str], policy: FetchPolicy
+) -> tuple[dict[str, RobotsRules], list[FetchResult]]:
+    """Rules per origin from the process-wide cache, fetching the missing or expired ones."""
+    now = time.monotonic()
+    with _ROBOTS_LOCK:
+        known = {o: r for o, (expires, r) in _ROBOTS.items() if o in origins and expires > now}
+    missing = sorted(
+        o
+        for o in origins
+        if o not in known and not refusal(o, policy.allow_private, allowed=policy.allowed_networks)
+    )
+    requests = [FetchRequest(url=f"{o}/robots.txt", kind="robots") for o in missing]
+    attempts = fetch_many(requests, policy)
+    agent = agent_token(policy.user_agent)
+    for site, attempt in zip(missing, attempts, strict=True):
+        rules = rules_from_response(attempt.status, attempt.body)
+        known[site] = rules
+        ttl = ROBOTS_TTL if rules.parser is not None or rules.allow_all else ROBOTS_RETRY
+        with _ROBOTS_LOCK:
+            _ROBOTS[site] = (now + ttl, rules)
+        delay = rules.crawl_delay(agent)
+        if delay:
+            PACER.set_delay(urlsplit(site).netloc, min(delay, MAX_CRAWL_DELAY))
+    return known, [dataclasses.replace(a, body=b"") for a in attempts]
 
 
 def _extract_all(jobs: Sequence[PageJob], workers: int) -> list[Article | str]:
@@ -163,6 +191,8 @@ def _process_page(job: PageJob) -> Article | str:
         job.entry, page, fetched_at=job.fetch.fetched_at, language=language, extractor=EXTRACTOR
     )
 
+
+MAX_CRAWL_DELAY = 60.0  # a larger Crawl-delay would stall a run; the host is still paced
 
 _pool: ProcessPoolExecutor | None = None
 _pool_workers = 0

@@ -8,7 +8,7 @@ from typing import Any
 
 import pyarrow as pa
 
-from newsflow.models import Article, FetchResult, RunRecord, SourceState
+from newsflow.models import Article, FetchResult, RunRecord, SourceEvent, SourceState
 
 _TS = pa.timestamp("us", tz="UTC")
 _TEXT_LIST = pa.list_(pa.string())
@@ -56,6 +56,8 @@ FETCH_SCHEMA = pa.schema(
         ("content_type", pa.string()),
         ("etag", pa.string()),
         ("last_modified", pa.string()),
+        ("body_hash", pa.string()),
+        ("retry_after", pa.float64()),
     ]
 )
 
@@ -75,7 +77,18 @@ SOURCE_SCHEMA = pa.schema(
         ("last_success_at", _TS),
         ("consecutive_failures", pa.int32()),
         ("added_at", _TS),
+        ("feed_url", pa.string()),
+        ("next_fetch_at", _TS),
+        ("body_hash", pa.string()),
+        ("validators_trusted", pa.bool_()),
+        ("items_per_day", pa.float64()),
+        ("ttl_minutes", pa.int32()),
+        ("last_full_fetch_at", _TS),
     ]
+)
+
+EVENT_SCHEMA = pa.schema(
+    [("url", pa.string()), ("event_at", _TS), ("kind", pa.string()), ("detail", pa.string())]
 )
 
 
@@ -102,6 +115,11 @@ def fetches_table(fetches: Sequence[FetchResult], run_id: str | None) -> pa.Tabl
 def sources_table(states: Sequence[SourceState]) -> pa.Table:
     """The `sources` rows of a load."""
     return pa.Table.from_pylist([_fields(s) for s in states], schema=SOURCE_SCHEMA)
+
+
+def events_table(events: Sequence[SourceEvent]) -> pa.Table:
+    """The `source_events` rows of a load."""
+    return pa.Table.from_pylist([_fields(e) for e in events], schema=EVENT_SCHEMA)
 
 
 def run_table(run: RunRecord) -> pa.Table:

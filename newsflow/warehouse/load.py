@@ -10,7 +10,7 @@ from typing import TypeVar
 import duckdb
 
 from newsflow.errors import WarehouseError
-from newsflow.models import Article, FetchResult, RunRecord, SourceState
+from newsflow.models import Article, FetchResult, RunRecord, SourceEvent, SourceState
 from newsflow.warehouse import arrow
 from newsflow.warehouse.db import connect
 
@@ -27,6 +27,7 @@ def load_run(
     sources: Sequence[SourceState],
     fetches: Sequence[FetchResult],
     articles: Sequence[Article],
+    events: Sequence[SourceEvent] = (),
 ) -> tuple[RunRecord, set[str]]:
     """Write everything a run produced in one transaction; return the run with `articles_new`
     set, and the ids of the articles actually added. Loading the same records twice adds
@@ -35,6 +36,7 @@ def load_run(
         connection.execute("BEGIN TRANSACTION")
         try:
             _upsert_sources(connection, sources)
+            _insert_events(connection, events)
             _insert_fetches(connection, fetches, run.run_id)
             added = _insert_articles(connection, articles, run.run_id)
             run = dataclasses.replace(run, articles_new=len(added))
@@ -57,6 +59,17 @@ def _upsert_sources(connection: duckdb.DuckDBPyConnection, states: Sequence[Sour
         f" ON CONFLICT (url) DO UPDATE SET {_SOURCE_UPDATES}"
     )
     connection.unregister("source_batch")
+
+
+def _insert_events(connection: duckdb.DuckDBPyConnection, events: Sequence[SourceEvent]) -> None:
+    """Append source events (reloads are ignored by their key)."""
+    if not events:
+        return
+    connection.register("event_batch", arrow.events_table(events))
+    connection.execute(
+        "INSERT INTO source_events BY NAME SELECT * FROM event_batch ON CONFLICT DO NOTHING"
+    )
+    connection.unregister("event_batch")
 
 
 def _insert_fetches(

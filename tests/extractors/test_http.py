@@ -1,10 +1,19 @@
 import asyncio
 import gzip
+from datetime import UTC, datetime
 
 import pytest
 from aiohttp import web
 
-from newsflow.extractors.http import FetchPolicy, fetch_many, is_public, refusal
+from newsflow.extractors.http import (
+    FetchPolicy,
+    HostPacer,
+    fetch_many,
+    freshness,
+    is_public,
+    refusal,
+    retry_after_seconds,
+)
 from newsflow.models import FetchRequest
 from tests.servers import serve_app
 
@@ -94,6 +103,7 @@ def base():
 
 POLICY = FetchPolicy(
     user_agent="newsflow-test",
+    host_delay=0,
     allow_private=True,
     total_timeout=2.0,
     read_timeout=1.0,
@@ -189,3 +199,26 @@ def test_results_keep_input_order(base):
     urls = [f"{base}/500", f"{base}/feed", f"{base}/gzip"]
     results = fetch_many([FetchRequest(url=u, kind="article") for u in urls], POLICY)
     assert [r.url for r in results] == urls
+
+
+def test_host_pacer_spaces_requests_to_one_host_only():
+    pacer = HostPacer()
+    waits = [pacer.reserve("a.example", 10.0) for _ in range(3)]
+    assert waits[0] == 0.0
+    assert 9.9 < waits[1] <= 10.0 and 19.9 < waits[2] <= 20.0
+    assert pacer.reserve("b.example", 10.0) == 0.0
+    pacer.set_delay("c.example", 30.0)  # e.g. a robots.txt Crawl-delay longer than ours
+    pacer.reserve("c.example", 1.0)
+    assert pacer.reserve("c.example", 1.0) > 29.0
+
+
+def test_retry_after_and_freshness_headers():
+    now = datetime(2026, 11, 20, 10, 0, tzinfo=UTC)
+    assert retry_after_seconds("120") == 120.0
+    assert retry_after_seconds("Fri, 20 Nov 2026 10:05:00 GMT", now) == 300.0
+    assert retry_after_seconds("soon") is None and retry_after_seconds(None) is None
+    assert freshness({"Cache-Control": "public, max-age=600"}) == 600.0
+    assert freshness({"Cache-Control": "no-cache, max-age=600"}) is None
+    dated = {"Expires": "Fri, 20 Nov 2026 11:00:00 GMT", "Date": "Fri, 20 Nov 2026 10:00:00 GMT"}
+    assert freshness(dated) == 3600.0
+    assert freshness({"Expires": "0"}) is None

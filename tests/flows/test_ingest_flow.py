@@ -83,9 +83,14 @@ def test_ingest_twice_loads_once_and_records_every_failure(
     page_failures = {line.url: line.failed_pages for line in first.sources}
     assert sum(page_failures.values()) == len(demo_site.articles) - len(ok_articles)
 
-    second = ingest(feeds=str(feeds_file), db=str(db))
-    assert second.run.articles_new == 0 and second.run.pages_fetched == 0
-    assert second.run.feeds_not_modified == len(demo_site.feed_urls())
+    not_due = ingest(feeds=str(feeds_file), db=str(db))  # every source was just polled
+    assert (not_due.run.sources_due, not_due.run.articles_new, not_due.sources) == (0, 0, ())
+
+    forced = ingest(feeds=str(feeds_file), db=str(db), force=True)
+    assert forced.run.articles_new == 0 and forced.run.pages_fetched == 0
+    assert forced.run.feeds_not_modified == len(demo_site.feed_urls())
     assert rows(db, "SELECT count(*) FROM articles") == [(len(ok_articles),)]
-    assert rows(db, "SELECT count(*), count(DISTINCT run_id) FROM runs") == [(2, 2)]
+    assert rows(db, "SELECT count(*), count(DISTINCT run_id) FROM runs") == [(3, 3)]
     assert rows(db, "SELECT max(consecutive_failures) FROM sources") == [(2,)]
+    health = dict(rows(db, "SELECT url, next_fetch_at > now() FROM feed_health"))
+    assert all(health.values()) and len(health) == len(demo_site.feed_urls()) + 4

@@ -41,3 +41,30 @@ def test_configuration_changes_are_applied():
     renamed = Source(SOURCE.url, "New name", "fr", ())
     state = next_state(initial_state(SOURCE, NOW), renamed, make_fetch(), ParsedFeed())
     assert (state.name, state.language, state.tags) == ("New name", "fr", ())
+
+
+def test_schedule_and_events_follow_the_poll():
+    from datetime import timedelta
+
+    from newsflow.models import FeedEntry
+    from newsflow.transforms.feed_state import source_events
+
+    previous = initial_state(SOURCE, NOW)
+    hourly = tuple(
+        FeedEntry(SOURCE.url, f"https://x/{n}", published_at=NOW - timedelta(hours=n))
+        for n in range(10)
+    )
+    moved = make_fetch(permanent_redirect="https://feed.example/new-rss")
+    state = next_state(previous, SOURCE, moved, ParsedFeed(entries=hourly))
+    assert state.next_fetch_at == NOW + timedelta(minutes=30)
+    assert state.feed_url == "https://feed.example/new-rss"
+    assert state.last_full_fetch_at == NOW
+    (event,) = source_events(previous, state, moved)
+    assert event.kind == "moved" and event.detail.endswith("-> https://feed.example/new-rss")
+    failed = next_state(
+        state,
+        SOURCE,
+        make_fetch(url=state.feed_url, status=None, error_class="timeout", error="timed out"),
+        None,
+    )
+    assert failed.feed_url == state.feed_url and failed.next_fetch_at > NOW
