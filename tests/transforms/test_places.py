@@ -1,0 +1,50 @@
+from pathlib import Path
+
+import pytest
+
+from newsflow.transforms.keywords import find_keywords
+from newsflow.transforms.places import find_places
+
+SEED = Path(__file__).resolve().parents[3] / "shared" / "seed" / "article-fr.txt"
+
+
+def countries(entities):
+    return {e.code: e.count for e in entities if e.kind == "country"}
+
+
+def test_seed_article_names_the_koreas_russia_the_us_and_ukraine():
+    if not SEED.exists():
+        pytest.skip(f"{SEED} not available")
+    places = find_places("", SEED.read_text(encoding="utf-8"), "fr")
+    assert {"KP", "RU", "KR", "US", "UA"} <= set(countries(places))
+    assert ("city", "KP", "Pyongyang") in {(e.kind, e.code, e.name) for e in places}
+    assert places[0].code in {"KP", "RU"}  # the two most named
+
+
+@pytest.mark.parametrize(
+    ("language", "text", "expected"),
+    [
+        ("fr", "Le dirigeant nord-coréen a reçu un émissaire russe.", {"KP", "RU"}),
+        ("de", "Die nordkoreanische Armee und Südkorea; Gespräche in Wien.", {"KP", "KR", "AT"}),
+        ("es", "El ministro surcoreano viajó a Estados Unidos y a Pekín.", {"KR", "US", "CN"}),
+        ("en", "The US and the UK sent envoys to Kyiv, said a Russian official.",
+         {"US", "GB", "UA", "RU"}),
+    ],
+)
+def test_names_demonyms_cities_and_abbreviations(language, text, expected):
+    assert set(countries(find_places("", text, language))) == expected
+
+
+def test_proper_names_must_be_capitalised_and_cities_count_for_their_country():
+    assert countries(find_places("", "we spoke to us about china plates", "en")) == {}
+    places = find_places("Visite à Pyongyang", "La Corée du Nord reçoit.", "fr")
+    assert countries(places) == {"KP": 2}
+
+
+def test_keywords_are_ranked_yake_phrases_with_counts():
+    text = "Le missile anti-aérien a été testé. Le missile est nouveau. " * 3
+    keywords = find_keywords("Missile testé à Pyongyang", text, "fr")
+    assert 0 < len(keywords) <= 10
+    assert all(k.kind == "keyword" and k.code is None and k.score is not None for k in keywords)
+    assert any("missile" in k.name.lower() and k.count >= 3 for k in keywords)
+    assert find_keywords("", "  ", "fr") == []

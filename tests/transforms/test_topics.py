@@ -1,0 +1,112 @@
+from pathlib import Path
+
+import pytest
+
+from newsflow.errors import UnknownTagger, UnsupportedLanguage
+from newsflow.transforms.enrich import Enrichment, enrich_article
+from newsflow.transforms.terms import Matcher, fold
+from newsflow.transforms.topics import available_taggers, get_tagger
+from newsflow.transforms.topics.iptc import ancestors, taxonomy, top_level
+from newsflow.transforms.topics.lexicon import LANGUAGES, load_lexicon, read_lexicon
+
+SEED = Path(__file__).resolve().parents[3] / "shared" / "seed" / "article-fr.txt"
+CONFLICT, POLITICS = "medtop:16000000", "medtop:11000000"
+DEFENCE, INTERNATIONAL = "medtop:20000598", "medtop:20000638"
+
+
+def codes(tags):
+    return {t.code for t in tags}
+
+
+@pytest.fixture(scope="module")
+def seed():
+    if not SEED.exists():
+        pytest.skip(f"{SEED} not available")
+    lines = SEED.read_text(encoding="utf-8").splitlines()
+    return lines[2], "\n".join(lines[3:])  # line 0 is the breadcrumb, line 2 the headline
+
+
+def test_seed_article_gets_conflict_defence_and_international_relations(seed):
+    tags = get_tagger().tag(*seed, "fr")
+    assert {CONFLICT, POLITICS, DEFENCE, INTERNATIONAL} <= codes(tags)
+    by_code = {t.code: t for t in tags}
+    assert by_code[CONFLICT].label == "Conflit, guerre et paix"
+    assert by_code[CONFLICT].label_en == "conflict, war and peace"
+    assert "missile*" in by_code[DEFENCE].evidence
+    assert "medtop:15000000" not in codes(tags)  # no sport in a missile story
+
+
+def test_every_subtopic_brings_its_ancestors_and_scores_are_ordered():
+    text = "Les élections législatives ont lieu dimanche; les électeurs votent, le scrutin ferme."
+    tags = get_tagger().tag("Élections législatives", text, "fr")
+    assert "medtop:20000574" in codes(tags)  # election
+    for tag in tags:
+        assert set(ancestors(tag.code)) <= codes(tags)
+        assert 0.0 <= tag.score <= 1.0
+    by_code = {t.code: t for t in tags}
+    assert by_code[POLITICS].score >= by_code["medtop:20000574"].score
+
+
+@pytest.mark.parametrize(
+    ("language", "title", "text", "expected"),
+    [
+        ("en", "Striker scores twice", "The striker scored two goals as the club won the match.",
+         "medtop:15000000"),
+        ("de", "Erdbeben in der Türkei", "Ein schweres Erdbeben hat viele Tote gefordert; "
+         "Rettungskräfte suchen nach Überlebenden.", "medtop:03000000"),
+        ("es", "Huelga en el puerto", "Los estibadores convocan una huelga; los sindicatos "
+         "exigen un nuevo convenio colectivo.", "medtop:09000000"),
+        ("fr", "Grippe : l'épidémie arrive tôt", "Les hôpitaux voient affluer des malades de "
+         "la grippe; les médecins appellent à la vaccination.", "medtop:07000000"),
+    ],
+)
+def test_best_top_level_topic_per_language(language, title, text, expected):
+    top = [t for t in get_tagger().tag(title, text, language) if t.level == 1]
+    assert top and top[0].code == expected
+
+
+def test_uncovered_language_raises_a_typed_error():
+    with pytest.raises(UnsupportedLanguage) as caught:
+        get_tagger("lexicon").tag("Titolo", "Un testo in italiano sulla guerra.", "it")
+    assert caught.value.language == "it" and caught.value.tagger == "lexicon"
+
+
+def test_enrich_records_not_covered_and_still_finds_places():
+    result = enrich_article("Titolo", "La Russia e l'Ucraina: guerra a Kiev.", "it")
+    assert isinstance(result, Enrichment)
+    assert result.tags == () and result.note == "language 'it' not covered by tagger lexicon"
+    assert {"RU", "UA"} <= {e.code for e in result.entities if e.kind == "country"}
+
+
+def test_enrich_is_picklable_for_worker_processes(seed):
+    import pickle
+
+    result = enrich_article(*seed, "fr")
+    assert pickle.loads(pickle.dumps(result)) == result
+    assert result.tagger == "lexicon" and result.note is None
+    assert 0 < len([e for e in result.entities if e.kind == "keyword"]) <= 10
+
+
+def test_registry():
+    assert "lexicon" in available_taggers()
+    assert get_tagger("lexicon") is get_tagger()
+    with pytest.raises(UnknownTagger):
+        get_tagger("nope")
+
+
+@pytest.mark.parametrize("language", sorted(LANGUAGES))
+def test_lexicons_cover_every_top_level_topic_with_known_codes(language):
+    lexicon = read_lexicon(language)
+    assert {c.code for c in top_level()} <= set(lexicon) | {
+        a for code in lexicon for a in ancestors(code)
+    }
+    assert set(lexicon) <= set(taxonomy())
+    assert load_lexicon(language).matcher.terms
+
+
+def test_matcher_patterns_prefix_suffix_infix_and_longest_phrase():
+    matcher = Matcher(["coreen*", "nord coreen*", "*wahl", "*klima*", "guerre"])
+    words = [fold(w) for w in ("Nord", "coréens", "Landtagswahl", "Klimaschutz", "guerres")]
+    words.append("guerre")
+    found = [(matcher.terms[m.term].pattern, m.start) for m in matcher.find(words)]
+    assert found == [("nord coreen*", 0), ("*wahl", 2), ("*klima*", 3), ("guerre", 5)]
