@@ -71,3 +71,23 @@ def test_every_command_is_documented_in_the_readme():
     assert set(commands) >= {"demo", "ingest", "sql"}
     undocumented = [c for c in commands if f"newsflow {c}" not in readme]
     assert undocumented == []
+
+
+def test_sources_shows_feed_health_and_filters_failing(tmp_path):
+    db = tmp_path / "w.duckdb"
+    states = [
+        make_state("https://ok.example/rss", name="Healthy"),
+        make_state(
+            "https://bad.example/rss",
+            name="Broken",
+            consecutive_failures=3,
+            last_error="HTTP 500 Internal Server Error",
+        ),
+    ]
+    load_run(db, make_run(), states, [], [])
+    every = CliRunner().invoke(app, ["sources", "--db", str(db)])
+    assert every.exit_code == 0, every.output
+    assert "Healthy" in every.output and "Broken" in every.output and "2 rows" in every.output
+    failing = CliRunner().invoke(app, ["sources", "--db", str(db), "--failing"])
+    assert "Broken" in failing.output and "Healthy" not in failing.output
+    assert "HTTP" in failing.output and "1 row" in failing.output
