@@ -95,9 +95,8 @@ def fault_app(elsewhere: str) -> web.Application:
 
     @routes.get("/f/bomb")
     async def bomb(request: web.Request) -> web.Response:
-        return web.Response(
-            body=bomb_body(), headers={"Content-Encoding": "gzip", "Content-Type": "application/rss+xml"}
-        )
+        headers = {"Content-Encoding": "gzip", "Content-Type": "application/rss+xml"}
+        return web.Response(body=bomb_body(), headers=headers)
 
     @routes.get("/f/charset")
     async def charset(request: web.Request) -> web.Response:
@@ -156,6 +155,7 @@ def fault_app(elsewhere: str) -> web.Application:
 def bomb_body() -> bytes:
     """100 MB of zeros in about 100 KB of gzip."""
     return gzip.compress(b"\0" * 100_000_000, compresslevel=9)
+
 
 #: what each fault must be recorded as: (error_class, a fragment of the error message)
 EXPECTED_FAULTS = {

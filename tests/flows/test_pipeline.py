@@ -1,8 +1,8 @@
 """The ingest stages end to end against the demo site over loopback, without Prefect."""
 
-from newsflow.extractors.sources import parse_opml
 from datetime import UTC, datetime
 
+from newsflow.extractors.sources import parse_opml
 from newsflow.flows.pipeline import fetch_and_extract, fetch_policy
 from newsflow.flows.polling import poll_feeds
 from newsflow.settings import Settings

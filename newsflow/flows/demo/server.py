@@ -58,10 +58,16 @@ async def start(site: DemoSite, sock: socket.socket) -> web.AppRunner:
 
 
 @contextmanager
-def serve_demo_site(host: str = "127.0.0.1", port: int = 0, copies: int = 1) -> Iterator[DemoSite]:
+def serve_demo_site(
+    host: str = "127.0.0.1",
+    port: int = 0,
+    copies: int = 1,
+    revision: int = 0,
+    variants: bool = False,
+) -> Iterator[DemoSite]:
     """Serve the demo site in a background thread; yield it, its base_url on the bound port."""
     sock = bind(host, port)
-    site = DemoSite(base_url(sock), copies=copies)
+    site = DemoSite(base_url(sock), copies=copies, revision=revision, variants=variants)
     loop = asyncio.new_event_loop()
     thread = threading.Thread(target=loop.run_forever, name="newsflow-demo-site", daemon=True)
     thread.start()

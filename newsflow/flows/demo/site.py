@@ -4,13 +4,19 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from email.utils import format_datetime, parsedate_to_datetime
 from functools import cached_property
 from urllib.parse import parse_qs, unquote, urlsplit
 
-from newsflow.flows.demo.content import DemoArticle, Story, load_outlet, make_copy
+from newsflow.flows.demo.content import (
+    ARTICLES_DIR,
+    DemoArticle,
+    Story,
+    load_outlet,
+    make_copy,
+)
 from newsflow.flows.demo.templates import THEMES, ArticlePage, ErrorPage, ListingPage, Theme
 from newsflow.flows.demo.templates import feeds as docs
 from newsflow.flows.demo.templates.common import attr, esc, url
@@ -25,6 +31,8 @@ OPML = "text/x-opml; charset=utf-8"
 TEXT = "text/plain; charset=utf-8"
 RELATED_COUNT = 4
 EPOCH = datetime(2026, 11, 1, tzinfo=UTC)
+REVISIONS_DIR = ARTICLES_DIR / "revisions"
+AMP_SUFFIX = "/amp"
 
 
 @dataclass(frozen=True)
@@ -113,18 +121,43 @@ def neighbours(
     return read_also, tuple(visible[:RELATED_COUNT])
 
 
-class DemoSite:
-    """Six fictional outlets with pages, feeds, sitemaps and an OPML list, answered in memory."""
+def revised(stories: list[Story], outlet: str, language: str) -> list[Story]:
+    """An outlet's stories with the corrected texts of `articles/revisions/<outlet>/` in place
+    of the originals at the same path."""
+    if not (REVISIONS_DIR / outlet).is_dir():
+        return stories
+    corrections = {s.article.path: s for s in load_outlet(outlet, language, REVISIONS_DIR)}
+    return [corrections.get(story.article.path, story) for story in stories]
 
-    def __init__(self, base_url: str, copies: int = 1) -> None:
+
+def amp_variant(article: DemoArticle) -> DemoArticle:
+    """The article as listed under its AMP URL (`…/amp`), as some feeds and aggregators do."""
+    return replace(article, path=article.path + AMP_SUFFIX)
+
+
+class DemoSite:
+    """Six fictional outlets with pages, feeds, sitemaps and an OPML list, answered in memory.
+
+    Every article page also answers at `…/amp` with `rel=canonical` to the main URL.
+    `revision=1` serves the corrected texts of `articles/revisions/` (a later run of the site);
+    `variants=True` adds to each feed an AMP-URL entry for every syndicated (`story:`) article.
+    """
+
+    def __init__(
+        self, base_url: str, copies: int = 1, revision: int = 0, variants: bool = False
+    ) -> None:
         if copies < 1:
             raise ValueError("copies must be at least 1")
         self.base_url = base_url.rstrip("/")
         self.copies = copies
+        self.revision = revision
+        self.variants = variants
         self._themes = {theme.slug: theme for theme in THEMES}
         self._editions: dict[tuple[str, int], list[Story]] = {}
         for theme in THEMES:
             originals = load_outlet(theme.slug, theme.language)
+            if revision:
+                originals = revised(originals, theme.slug, theme.language)
             self._editions[(theme.slug, 0)] = originals
             for n in range(1, copies):
                 ok = [story for story in originals if story.article.status == "ok"]
@@ -226,10 +259,12 @@ class DemoSite:
                 return None
             listed = [a for a in originals if a.section == section]
             return self._listing(theme, path, theme.section_label(section), listed)
-        found = self._stories.get(path)
+        amp = path.endswith(AMP_SUFFIX) and path.removesuffix(AMP_SUFFIX) in self._stories
+        found = self._stories.get(path.removesuffix(AMP_SUFFIX) if amp else path)
         if found is None or found[0].article.status == "gone":
             return None
-        return self._article(theme, *found)
+        page = self._article(theme, *found)
+        return replace(page, body=page.body.replace(b"<html ", b"<html amp ", 1)) if amp else page
 
     def _served(self, theme: Theme, editions: int) -> list[DemoArticle]:
         """Articles of an outlet's first editions that have a page, newest first."""
@@ -246,6 +281,8 @@ class DemoSite:
         if page is None or page >= self.copies:
             return None
         articles = [story.article for story in self._editions[(theme.slug, page)]]
+        if self.variants:
+            articles += [amp_variant(a) for a in articles if a.story and a.status == "ok"]
         self_url = url(self.base_url, theme.feed_path) + (f"?page={page}" if page else "")
         title = theme.name + (f" (copies {page})" if page else "")
         render = docs.atom if theme.feed_format == "atom" else docs.rss

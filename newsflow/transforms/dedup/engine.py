@@ -1,0 +1,347 @@
+"""Exact, near-duplicate and story-cluster decisions over a batch, against a persisted state."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field, replace
+from datetime import UTC, datetime, timedelta
+
+import numpy as np
+
+from newsflow.models import Article
+from newsflow.transforms.dedup import minhash, text
+from newsflow.transforms.dedup.minhash import Scheme, SignatureIndex
+
+EXACT, NEAR = "exact", "near"
+
+
+@dataclass(frozen=True)
+class DedupConfig:
+    """Thresholds of the layers; the defaults are the ones `bench/dedup_quality.py` measured."""
+
+    near_threshold: float = 0.5  # estimated Jaccard of 3-word shingles of the body
+    numbers_agree: float = 0.8  # share of the numbers of the side with fewer that both have
+    names_agree: float = 0.6  # the same for names, when both sides give two numbers or more
+    names_alone_agree: float = 0.8  # for names, when a side gives fewer than two numbers
+    story_threshold: float = 0.2  # Jaccard of the names-and-numbers sets, for a cluster
+    story_numbers_agree: float = 0.75
+    protagonists_shared: int = 2  # of the three most frequent names of each, in the other
+    cluster_window: timedelta = timedelta(hours=48)  # between the event times of one cluster
+    min_exact_words: int = 20  # shorter texts (stubs, notices) are never linked by content
+    window: timedelta = timedelta(days=30)  # how far back the persisted state reaches
+    body: Scheme = field(default_factory=Scheme)
+    story: Scheme = field(default_factory=lambda: Scheme(num_perm=64, shingle=1))
+    body_bands: int = 32
+    story_bands: int = 32
+
+
+@dataclass(frozen=True)
+class DedupResult:
+    """The dedup decision and fingerprint of one article (one row of `article_dedup`)."""
+
+    article_id: str
+    text_hash: str
+    duplicate_of: str | None
+    duplicate_kind: str | None  # 'exact' or 'near'; None for a first copy
+    similarity: float | None
+    cluster_id: str
+    event_at: datetime
+    facts: tuple[str, ...]
+    protagonists: tuple[str, ...]  # names mentioned more than once, the three most frequent
+    signature: bytes  # body MinHash, little-endian uint32, body.num_perm of them
+    story_signature: bytes  # MinHash of the facts, uint32, story.num_perm of them
+    scheme: str
+    words: int
+
+
+@dataclass(frozen=True)
+class DedupState:
+    """What the warehouse remembers of earlier articles in the window (see `warehouse.dedup`)."""
+
+    results: tuple[DedupResult, ...] = ()
+
+
+@dataclass(frozen=True)
+class _Features:
+    """Fingerprints of a batch of new articles, columnar."""
+
+    hashes: list[str]
+    words: list[int]
+    facts: list[tuple[str, ...]]
+    protagonists: list[tuple[str, ...]]
+    bodies: np.ndarray
+    stories: np.ndarray
+
+
+def event_time(article: Article) -> datetime:
+    """When the story happened, as far as we know: its publication date, else its fetch."""
+    moment = article.published_at or article.fetched_at
+    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
+
+
+def features(articles: Sequence[Article], config: DedupConfig) -> _Features:
+    """Normalised-text hashes, body signatures, facts and their signatures, of articles."""
+    normalised = [text.normalise_text(a.text, a.language) for a in articles]
+    tokens = [text.tokens(n, a.language) for n, a in zip(normalised, articles, strict=True)]
+    found = [text.facts(a.text) for a in articles]
+    return _Features(
+        hashes=[text.text_hash(n) for n in normalised],
+        words=[len(t) for t in tokens],
+        facts=found,
+        protagonists=[text.protagonists(a.text) for a in articles],
+        bodies=minhash.signatures(tokens, config.body),
+        stories=minhash.signatures(found, config.story),
+    )
+
+
+def overlap(left: set[str], right: set[str]) -> float:
+    """Share of the smaller set found in the other (1.0 when either is empty)."""
+    smaller = min(len(left), len(right))
+    return len(left & right) / smaller if smaller else 1.0
+
+
+def _split(found: tuple[str, ...]) -> tuple[set[str], set[str]]:
+    """Numbers and names of a facts tuple."""
+    numbers = {f for f in found if f.startswith("#")}
+    return numbers, set(found) - numbers
+
+
+def facts_agree(left: DedupResult, right: DedupResult, config: DedupConfig) -> bool:
+    """Whether a near copy reports the same facts: the same protagonists, most numbers of the
+    side with fewer in the other and most of its names; with fewer than two numbers, names
+    must agree more."""
+    (nums_l, names_l), (nums_r, names_r) = _split(left.facts), _split(right.facts)
+    if not same_protagonists(left, right, config.protagonists_shared):
+        return False
+    if min(len(nums_l), len(nums_r)) == 1 and not nums_l & nums_r:
+        return False  # the one number of one side is not in the other
+    if min(len(nums_l), len(nums_r)) >= 2:
+        return (
+            overlap(nums_l, nums_r) >= config.numbers_agree
+            and overlap(names_l, names_r) >= config.names_agree
+        )
+    return overlap(names_l, names_r) >= config.names_alone_agree
+
+
+def same_protagonists(left: DedupResult, right: DedupResult, need: int) -> bool:
+    """Whether `need` of the protagonists of each side are names of the other (a side with
+    fewer protagonists than that is judged by its most frequent names instead)."""
+    return all(
+        len(set(_leads(mine, need)) & set(other.facts)) >= min(need, len(_leads(mine, need)))
+        for mine, other in ((left, right), (right, left))
+    )
+
+
+def _leads(result: DedupResult, need: int) -> tuple[str, ...]:
+    """Protagonists of an article, topped up with its most frequent names up to three."""
+    if len(result.protagonists) >= need:
+        return result.protagonists
+    names = [f for f in result.facts if not f.startswith("#")]
+    return tuple(dict.fromkeys([*result.protagonists, *names]))[:3]
+
+
+def same_event(left: DedupResult, right: DedupResult, config: DedupConfig) -> bool:
+    """Whether two articles close in time tell one event: alike names and numbers overall, the
+    same protagonists on both sides, and no conflicting numbers."""
+    (nums_l, _), (nums_r, _) = _split(left.facts), _split(right.facts)
+    union = len(set(left.facts) | set(right.facts))
+    shared = len(set(left.facts) & set(right.facts))
+    if not union or shared / union < config.story_threshold:
+        return False
+    if min(len(nums_l), len(nums_r)) >= 2 and overlap(nums_l, nums_r) < config.story_numbers_agree:
+        return False
+    need = config.protagonists_shared
+    if min(len(_leads(left, need)), len(_leads(right, need))) < need:
+        return False  # without names to compare, no cluster beyond copies
+    return same_protagonists(left, right, need)
+
+
+class Deduplicator:
+    """Assigns exact and near duplicates and story clusters, remembering what it has seen.
+
+    Rows are numbered in the order articles were first seen; a link only ever points to an
+    earlier row, so the first copy of a text is its original and a cluster is named after its
+    first article. When a new copy matches two clusters, they merge into the older one
+    (`merges()` tells the warehouse).
+    """
+
+    def __init__(self, config: DedupConfig | None = None) -> None:
+        self.config = config or DedupConfig()
+        self._body = SignatureIndex(self.config.body.num_perm, self.config.body_bands)
+        self._story = SignatureIndex(self.config.story.num_perm, self.config.story_bands)
+        self._results: list[DedupResult] = []
+        self._row_of: dict[str, int] = {}
+        self._first_of_hash: dict[str, int] = {}
+        self._times: list[float] = []
+        self._members: dict[str, list[int]] = {}
+        self._merged: dict[str, str] = {}
+
+    @classmethod
+    def from_state(cls, state: DedupState, config: DedupConfig | None = None) -> Deduplicator:
+        """A deduplicator that knows the stored results (same scheme only), oldest first."""
+        dedup = cls(config)
+        known = [r for r in state.results if r.scheme == dedup.config.body.name]
+        known.sort(key=lambda r: (r.event_at, r.article_id))
+        if known:
+            dedup._remember(known)
+        return dedup
+
+    def __len__(self) -> int:
+        return len(self._results)
+
+    def assign(self, articles: Sequence[Article]) -> list[DedupResult]:
+        """Decide every article of a batch, in the batch's order. An article already known
+        (same article_id) gets its stored result again: re-running a batch links nothing new."""
+        fresh: dict[str, Article] = {}
+        for article in sorted(articles, key=lambda a: (event_time(a), a.article_id)):
+            if article.article_id not in self._row_of:
+                fresh.setdefault(article.article_id, article)
+        if fresh:
+            self._decide(list(fresh.values()))
+        return [self._results[self._row_of[a.article_id]] for a in articles]
+
+    def merges(self) -> dict[str, str]:
+        """Clusters merged since this deduplicator was made: old cluster_id → surviving one."""
+        return {old: self._surviving(old) for old in self._merged}
+
+    def _decide(self, articles: list[Article]) -> None:
+        """Index the new articles, then decide each against every earlier row."""
+        found = features(articles, self.config)
+        first = len(self._results)
+        self._body.add(found.bodies)
+        self._story.add(found.stories)
+        near = _group(*self._body.matches(found.bodies, self.config.near_threshold), first)
+        related = _group(*self._story.matches(found.stories, self.config.story_threshold), first)
+        for i, article in enumerate(articles):
+            row = first + i
+            self._add_row(self._draft(article, found, i))
+            decided = self._link(row, near.get(i, {})) or self._cluster(row, related.get(i, {}))
+            self._set(row, decided)
+
+    def _draft(self, article: Article, found: _Features, i: int) -> DedupResult:
+        """The result of an article that matches nothing: its own story."""
+        return DedupResult(
+            article_id=article.article_id,
+            text_hash=found.hashes[i],
+            duplicate_of=None,
+            duplicate_kind=None,
+            similarity=None,
+            cluster_id=article.article_id,
+            event_at=event_time(article),
+            facts=found.facts[i],
+            protagonists=found.protagonists[i],
+            signature=found.bodies[i].astype("<u4").tobytes(),
+            story_signature=found.stories[i].astype("<u4").tobytes(),
+            scheme=self.config.body.name,
+            words=found.words[i],
+        )
+
+    def _link(self, row: int, near: dict[int, float]) -> DedupResult | None:
+        """The row as an exact or near copy of an earlier one, or None."""
+        me = self._results[row]
+        if me.words < self.config.min_exact_words:
+            return None
+        same = self._first_of_hash.get(me.text_hash)
+        if same is not None:
+            return self._as_copy(me, same, EXACT, 1.0)
+        agreeing = {
+            other: sim
+            for other, sim in near.items()
+            if facts_agree(me, self._results[other], self.config)
+        }
+        if not agreeing:
+            return None
+        self._merge({self._results[other].cluster_id for other in agreeing})
+        # prefer an original over a copy of it, then the closest, then the earliest
+        best = max(agreeing, key=lambda o: (self._results[o].duplicate_of is None, agreeing[o], -o))
+        return self._as_copy(me, best, NEAR, agreeing[best])
+
+    def _as_copy(self, me: DedupResult, other: int, kind: str, sim: float) -> DedupResult:
+        """`me` linked to row `other` (to its original when `other` is an exact copy)."""
+        target = self._results[other]
+        if target.duplicate_kind == EXACT and target.duplicate_of:
+            target = self._results[self._row_of[target.duplicate_of]]
+        return replace(
+            me,
+            duplicate_of=target.article_id,
+            duplicate_kind=kind,
+            similarity=round(float(sim), 4),
+            cluster_id=target.cluster_id,
+        )
+
+    def _cluster(self, row: int, related: dict[int, float]) -> DedupResult:
+        """The row in the cluster of the earlier article most like it about the same event."""
+        me, config = self._results[row], self.config
+        window = config.cluster_window.total_seconds()
+        best, best_sim = None, 0.0
+        for other, sim in related.items():
+            them = self._results[other]
+            if abs(self._times[other] - self._times[row]) > window:
+                continue
+            if sim > best_sim and same_event(me, them, config):
+                best, best_sim = them, sim
+        return replace(me, cluster_id=best.cluster_id) if best else me
+
+    def _merge(self, clusters: set[str]) -> None:
+        """Fold clusters into the one whose first article came first."""
+        if len(clusters) < 2:
+            return
+        survivor = min(clusters, key=lambda c: self._members[c][0])
+        for cluster in clusters - {survivor}:
+            for row in self._members.pop(cluster):
+                self._results[row] = replace(self._results[row], cluster_id=survivor)
+                self._members[survivor].append(row)
+            self._merged[cluster] = survivor
+
+    def _surviving(self, cluster: str) -> str:
+        """The cluster a merged cluster now belongs to."""
+        while cluster in self._merged:
+            cluster = self._merged[cluster]
+        return cluster
+
+    def _add_row(self, result: DedupResult) -> int:
+        """Append a result as the next row; return its number."""
+        row = len(self._results)
+        self._results.append(result)
+        self._row_of[result.article_id] = row
+        self._times.append(result.event_at.timestamp())
+        self._members.setdefault(result.cluster_id, []).append(row)
+        return row
+
+    def _set(self, row: int, result: DedupResult) -> None:
+        """Record the decision of a row (its cluster membership and text hash)."""
+        old = self._results[row].cluster_id
+        if result.cluster_id != old:
+            self._members[old].remove(row)
+            if not self._members[old]:
+                del self._members[old]
+            self._members.setdefault(result.cluster_id, []).append(row)
+        self._results[row] = result
+        if result.words >= self.config.min_exact_words:
+            self._first_of_hash.setdefault(result.text_hash, row)
+
+    def _remember(self, results: list[DedupResult]) -> None:
+        """Load stored results as rows, in the given order."""
+        bodies = _matrix([r.signature for r in results], self.config.body.num_perm)
+        stories = _matrix([r.story_signature for r in results], self.config.story.num_perm)
+        self._body.add(bodies)
+        self._story.add(stories)
+        for result in results:
+            row = self._add_row(replace(result, cluster_id=result.article_id))
+            self._set(row, result)
+
+
+def _matrix(blobs: list[bytes], width: int) -> np.ndarray:
+    """Signature BLOBs as a uint32 matrix."""
+    return np.frombuffer(b"".join(blobs), "<u4").reshape(-1, width).astype(np.uint32)
+
+
+def _group(
+    queries: np.ndarray, rows: np.ndarray, sims: np.ndarray, first: int
+) -> dict[int, dict[int, float]]:
+    """Matches per query, keeping only rows earlier than the query's own row (`first + q`)."""
+    grouped: dict[int, dict[int, float]] = {}
+    earlier = rows < queries + first
+    for q, r, s in zip(queries[earlier], rows[earlier], sims[earlier], strict=True):
+        grouped.setdefault(int(q), {})[int(r)] = float(s)
+    return grouped

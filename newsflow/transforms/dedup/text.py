@@ -1,0 +1,114 @@
+"""Text features for dedup: normalised text and its hash, word shingles, the lead, and facts."""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import unicodedata
+from collections import Counter
+from collections.abc import Sequence
+
+# scripts written without spaces between words: shingles are made of characters there
+UNSPACED_LANGUAGES = frozenset({"zh", "ja", "th", "lo", "km", "my", "bo"})
+SHINGLE_WORDS = 3
+SHINGLE_CHARS = 4
+LEAD_WORDS = 60
+LEAD_MIN_CHARS = 4  # lead tokens shorter than this are mostly function words
+
+_NUMBER = re.compile(r"\d+(?:[.,\u00a0\u202f]\d{3}(?!\d))*(?:[.,]\d+)?")
+_APOSTROPHES = "'\u2019"
+_NAME = re.compile(rf"[^\W\d_][\w{_APOSTROPHES}-]*")
+_SENTENCE_END = frozenset('.!?:;"\u201c\u201d\u00ab\u00bb\u2014\u2013-\n')
+_POSSESSIVE = re.compile(rf"[{_APOSTROPHES}]s$")
+
+
+def _not_word_pattern() -> re.Pattern[str]:
+    """Runs of punctuation and symbols: not a word character, space or combining mark. Combining
+    marks (Unicode M*), which `\\w` lacks, stay part of their word (Devanagari, Thai, …)."""
+    ranges: list[list[int]] = []
+    for code in range(0x30000):
+        if unicodedata.category(chr(code))[0] == "M":
+            if ranges and ranges[-1][1] == code - 1:
+                ranges[-1][1] = code
+            else:
+                ranges.append([code, code])
+    marks = "".join(
+        re.escape(chr(a)) + ("-" + re.escape(chr(b)) if b > a else "") for a, b in ranges
+    )
+    return re.compile(r"[^\w\s" + marks + "]+")
+
+
+_PUNCTUATION = _not_word_pattern()
+
+
+def normalise_text(text: str, language: str | None = None) -> str:
+    """Unicode NFKC, casefolded (Turkish dotted and dotless i kept apart), punctuation and
+    symbols removed, whitespace collapsed."""
+    text = unicodedata.normalize("NFKC", text)
+    if language in ("tr", "az"):
+        text = text.replace("I", "\u0131").replace("\u0130", "i")
+    return " ".join(_PUNCTUATION.sub(" ", text.casefold().replace("_", " ")).split())
+
+
+def text_hash(normalised: str) -> str:
+    """BLAKE2b-128 hex of a normalised text."""
+    return hashlib.blake2b(normalised.encode("utf-8"), digest_size=16).hexdigest()
+
+
+def tokens(normalised: str, language: str | None = None) -> list[str]:
+    """Words of a normalised text; characters for languages written without spaces."""
+    if language in UNSPACED_LANGUAGES:
+        return list(normalised.replace(" ", ""))
+    return normalised.split()
+
+
+def shingles(words: Sequence[str], size: int) -> list[str]:
+    """Overlapping runs of `size` tokens, joined by a space (the whole text when shorter)."""
+    if len(words) <= size:
+        return [" ".join(words)] if words else []
+    return [" ".join(words[i : i + size]) for i in range(len(words) - size + 1)]
+
+
+def body_shingles(normalised: str, language: str | None = None) -> list[str]:
+    """The shingles a body's near-duplicate signature is made of."""
+    if language in UNSPACED_LANGUAGES:
+        return shingles(tokens(normalised, language), SHINGLE_CHARS)
+    return shingles(normalised.split(), SHINGLE_WORDS)
+
+
+def lead_tokens(title: str | None, text: str, language: str | None = None) -> list[str]:
+    """Distinct content words of the headline and the first words of the text."""
+    words = tokens(normalise_text(f"{title or ''} {text}", language), language)
+    head = words[: LEAD_WORDS + len((title or "").split())]
+    if language in UNSPACED_LANGUAGES:
+        return sorted(set(shingles(head, 2)))
+    return sorted({w for w in head if len(w) >= LEAD_MIN_CHARS})
+
+
+def facts(text: str) -> tuple[str, ...]:
+    """Names and numbers a story is about, most frequent first: capitalised words that do not
+    open a sentence (casefolded, possessive dropped), then numbers without separators (`#6400`)."""
+    numbers = Counter("#" + re.sub(r"\D", "", m.group()) for m in _NUMBER.finditer(text))
+    names = tuple(name for name, _ in _names(text).most_common())
+    return names + tuple(n for n, _ in numbers.most_common())
+
+
+def protagonists(text: str, count: int = 3) -> tuple[str, ...]:
+    """The names a text mentions more than once, the `count` most frequent."""
+    return tuple(name for name, n in _names(text).most_common(count) if n > 1)
+
+
+def _names(text: str) -> Counter[str]:
+    """Occurrences of each name: a capitalised word that does not open a sentence."""
+    names: Counter[str] = Counter()
+    for match in _NAME.finditer(text):
+        word = match.group()
+        if word[0].isupper() and not _opens_sentence(text, match.start()):
+            names[_POSSESSIVE.sub("", word.casefold()).rstrip(_APOSTROPHES + "-")] += 1
+    return names
+
+
+def _opens_sentence(text: str, start: int) -> bool:
+    """Whether the word at `start` is the first of a sentence, paragraph or quotation."""
+    before = text[max(0, start - 3) : start].rstrip(" \t(")
+    return not before or before[-1] in _SENTENCE_END

@@ -1,0 +1,301 @@
+"""Dedup layers as pure functions: URLs, feed entries, exact and near copies, clusters, versions."""
+
+from dataclasses import replace
+from datetime import UTC, datetime, timedelta
+
+import numpy as np
+import pytest
+
+from newsflow.extractors.urls import article_id, canonical_url, choose_canonical, url_key
+from newsflow.flows.demo import DemoSite
+from newsflow.models import Article, FeedEntry
+from newsflow.transforms.dedup import (
+    EXACT,
+    NEAR,
+    Deduplicator,
+    DedupState,
+    SeenEntry,
+    SignatureIndex,
+    detect_revision,
+    plan_fetches,
+)
+from newsflow.transforms.dedup.minhash import Scheme, signatures, similarity
+from newsflow.transforms.dedup.text import facts, normalise_text, protagonists
+
+BASE = "http://demo.test"
+NOW = datetime(2026, 11, 20, 12, tzinfo=UTC)
+
+
+def demo_articles(site: DemoSite | None = None) -> dict[str, Article]:
+    """The demo site's readable articles as the pipeline would build them, by path."""
+    site = site or DemoSite(BASE)
+    found = {}
+    for gold in site.articles:
+        if gold.status != "ok":
+            continue
+        url = BASE + gold.path
+        text = "\n".join(gold.paragraphs)
+        found[gold.path] = Article(
+            article_id=article_id(url),
+            url=url,
+            canonical_url=url,
+            source=f"{BASE}/{gold.outlet}/feed",
+            title=gold.title,
+            text=text,
+            markdown=text,
+            language=gold.language,
+            published_at=gold.published,
+            authors=(gold.author,),
+            site_name=gold.outlet,
+            description=gold.summary,
+            fetched_at=gold.published + timedelta(minutes=5),
+            extractor="test",
+            guid=url,
+            word_count=len(text.split()),
+        )
+    return found
+
+
+@pytest.fixture(scope="module")
+def demo() -> dict[str, Article]:
+    return demo_articles()
+
+
+WIRE = "/northstar/business/port-ostrel-dockworkers-strike"
+LANTERN_WIRE = "/lantern/business/port-ostrel-strike"
+MERIDIAN_WIRE = "/meridian/business/aldoria-port-strike-local-importers"
+KESTRAVA = "/lantern/world/kestrava-missile-test"
+NARVOSSA = "/meridian/world/narvossa-long-range-missile"
+
+
+# layer 1: canonical URL
+
+
+@pytest.mark.parametrize(
+    "variant",
+    [
+        "https://www.news.example/world/story?utm_source=rss&fbclid=x#top",
+        "https://m.news.example/world/story",
+        "https://amp.news.example/world/story",
+        "https://news.example/world/story/amp",
+        "https://www.news.example/world/story/amp/",
+        "https://news.example/amp/world/story",
+        "https://news.example/world/story.amp.html",
+        "https://news.example/world/story?amp=1",
+        "https://news.example/world/story?outputType=amp",
+        "http://news.example/world/story/",
+    ],
+)
+def test_url_variants_share_one_article_id(variant: str) -> None:
+    assert url_key(variant) == url_key("https://news.example/world/story")
+    assert article_id(canonical_url(variant)) == article_id("https://news.example/world/story")
+
+
+def test_canonical_url_keeps_host_and_meaningful_query() -> None:
+    assert canonical_url("https://www.a.example/x/amp?amp=1&id=3") == "https://www.a.example/x?id=3"
+    assert url_key("https://m.a.example/p?id=3") != url_key("https://m.a.example/p?id=4")
+    assert url_key("https://m.com/p") == "//m.com/p"  # a registered name is no host variant
+
+
+def test_declared_canonical_from_amp_or_mobile_host_is_honoured() -> None:
+    amp = "https://amp.site.example/a/amp?utm_medium=social"
+    assert choose_canonical(amp, "https://www.site.example/a") == "https://www.site.example/a"
+    assert choose_canonical(amp, "https://evil.example/a") == "https://amp.site.example/a"
+
+
+# layer 2: feed entries
+
+
+def entry(
+    link: str, guid: str | None = None, source: str = "https://feed.example/rss"
+) -> FeedEntry:
+    return FeedEntry(source=source, link=link, guid=guid)
+
+
+def seen(link: str, guid: str | None, age: timedelta, checked: timedelta) -> SeenEntry:
+    return SeenEntry(
+        article_id=article_id(canonical_url(link)),
+        source="https://feed.example/rss",
+        guid=guid,
+        published_at=NOW - age,
+        fetched_at=NOW - age,
+        checked_at=NOW - checked,
+    )
+
+
+def test_plan_fetches_new_known_and_update_checks() -> None:
+    known_old = seen("https://n.example/old", "g-old", timedelta(days=3), timedelta(days=3))
+    known_young = seen("https://n.example/young", "g-young", timedelta(hours=3), timedelta(hours=2))
+    just_checked = seen("https://n.example/fresh", None, timedelta(hours=1), timedelta(minutes=10))
+    entries = [
+        entry("https://n.example/new?utm_source=rss", "g-new"),
+        entry("https://www.n.example/new/amp"),  # same article as the first entry
+        entry("https://n.example/renamed-slug", "g-old"),  # same GUID, new URL: known
+        entry("https://n.example/young", "g-young"),
+        entry("https://m.n.example/fresh"),
+    ]
+    plan = plan_fetches(entries, [known_old, known_young, just_checked], NOW)
+    assert [e.link for e in plan.new] == ["https://n.example/new?utm_source=rss"]
+    assert [(e.link, s.guid) for e, s in plan.updates] == [("https://n.example/young", "g-young")]
+    assert len(plan.skipped) == 3
+
+
+def test_same_guid_in_another_source_is_not_known() -> None:
+    known = seen("https://n.example/a", "g1", timedelta(days=3), timedelta(days=3))
+    plan = plan_fetches([entry("https://o.example/b", "g1", "https://other/rss")], [known], NOW)
+    assert len(plan.new) == 1
+
+
+# text features
+
+
+def test_normalisation_is_language_aware() -> None:
+    assert normalise_text("L\u2019\u00c9tat \u2014 \u00abÇa va!\u00bb  6,400 \ufb01les") == (
+        "l \u00e9tat ça va 6 400 files"
+    )
+    assert normalise_text("DI\u015e \u0130\u015eLER", "tr") == "d\u0131\u015f i\u015fler"
+    assert normalise_text("Straße", "de") == normalise_text("STRASSE", "de")
+    assert normalise_text("हिन्दी।") == "हिन्दी"  # combining marks stay in their word
+
+
+def test_facts_and_protagonists(demo: dict[str, Article]) -> None:
+    found = facts(demo[KESTRAVA].text)
+    assert {"kestrava", "lisovia", "vesna-3", "#1100", "#14"} <= set(found)
+    assert "the" not in found  # sentence-initial capitals are not names
+    assert protagonists(demo[KESTRAVA].text)[0] == "kestrava"
+
+
+# near-duplicate index
+
+
+def test_signature_similarity_tracks_jaccard() -> None:
+    words = [f"w{i}" for i in range(300)]
+    sigs = signatures([words, words[:240] + [f"x{i}" for i in range(60)], words[::-1]], Scheme())
+    assert similarity(sigs[0], sigs[1]) == pytest.approx(238 / 360, abs=0.12)
+    assert similarity(sigs[0], sigs[2]) < 0.1  # shingles are ordered runs of words
+
+
+def test_index_finds_near_rows_and_skips_empty_documents() -> None:
+    rng = np.random.default_rng(1)
+    docs = [[f"t{v}" for v in rng.integers(0, 50_000, 80)] for _ in range(300)]
+    near = docs[7][:70] + ["new"] * 10
+    index = SignatureIndex()
+    index.add(signatures([*docs, []], Scheme()))
+    queries, rows, sims = index.matches(signatures([near, []], Scheme()), 0.5)
+    assert list(zip(queries, rows, strict=True)) == [(0, 7)] and sims[0] > 0.6
+
+
+# exact and near copies, clusters
+
+
+def test_wire_story_copies_are_linked_to_the_agency_original(demo: dict[str, Article]) -> None:
+    results = dict(zip(demo, Deduplicator().assign(list(demo.values())), strict=True))
+    original = demo[WIRE].article_id
+    lantern, meridian = results[LANTERN_WIRE], results[MERIDIAN_WIRE]
+    assert (lantern.duplicate_of, lantern.duplicate_kind, lantern.similarity) == (
+        original,
+        EXACT,
+        1.0,
+    )
+    assert (meridian.duplicate_of, meridian.duplicate_kind) == (original, NEAR)
+    assert 0.6 < (meridian.similarity or 0) < 1.0
+    assert {r.cluster_id for r in (lantern, meridian, results[WIRE])} == {original}
+    others = [r for path, r in results.items() if path not in (WIRE, LANTERN_WIRE, MERIDIAN_WIRE)]
+    assert all(r.duplicate_of is None and r.cluster_id == r.article_id for r in others)
+
+
+def test_two_missile_tests_are_not_merged(demo: dict[str, Article]) -> None:
+    kestrava, narvossa = demo[KESTRAVA], demo[NARVOSSA]
+    # even published the same hour, the two tests stay two stories
+    narvossa = replace(narvossa, published_at=kestrava.published_at)
+    first, second = Deduplicator().assign([kestrava, narvossa])
+    assert second.duplicate_of is None and second.cluster_id != first.cluster_id
+
+
+def test_rewritten_copy_joins_the_cluster_but_is_no_duplicate(demo: dict[str, Article]) -> None:
+    wire = demo[WIRE]
+    paragraphs = wire.text.split("\n")
+    rewrite = replace(
+        wire,
+        article_id=article_id("https://other.example/strike"),
+        title="Strike paralyses Port Ostrel",
+        text="\n".join([wire.description or "", *paragraphs[3:6], paragraphs[1]]),
+        published_at=wire.published_at + timedelta(hours=5),
+    )
+    first, second = Deduplicator().assign([wire, rewrite])
+    assert second.cluster_id == first.article_id
+    assert second.duplicate_of is None or second.duplicate_kind == NEAR
+
+
+def test_short_texts_are_never_linked_by_content() -> None:
+    stub = Article(
+        article_id="a",
+        url="u",
+        canonical_url="u",
+        source="s",
+        title=None,
+        text="Subscribe to read this article.",
+        markdown="",
+        language="en",
+        published_at=NOW,
+        authors=(),
+        site_name=None,
+        description=None,
+        fetched_at=NOW,
+        extractor="t",
+    )
+    results = Deduplicator().assign([stub, replace(stub, article_id="b")])
+    assert [r.duplicate_of for r in results] == [None, None]
+
+
+def test_assign_is_idempotent_and_survives_a_restart(demo: dict[str, Article]) -> None:
+    articles = list(demo.values())
+    dedup = Deduplicator()
+    first = dedup.assign(articles[:20])
+    rest = dedup.assign(articles[20:])
+    assert dedup.assign(articles) == first + rest
+    restarted = Deduplicator.from_state(DedupState(tuple(first + rest)))
+    assert restarted.assign(list(reversed(articles))) == list(reversed(first + rest))
+    # a restart after the first half decides the second half the same way
+    resumed = Deduplicator.from_state(DedupState(tuple(first)))
+    assert resumed.assign(articles[20:]) == rest
+
+
+def test_a_copy_bridging_two_clusters_merges_them(demo: dict[str, Article]) -> None:
+    wire = demo[WIRE]
+    paragraphs = wire.text.split("\n")
+    half_a = replace(wire, article_id="half-a", text="\n".join(paragraphs[:9]))
+    half_b = replace(
+        wire,
+        article_id="half-b",
+        text="\n".join(paragraphs[4:]),
+        published_at=wire.published_at + timedelta(minutes=1),
+    )
+    dedup = Deduplicator()
+    a, b = dedup.assign([half_a, half_b])
+    assert a.cluster_id != b.cluster_id
+    (whole,) = dedup.assign([replace(wire, published_at=wire.published_at + timedelta(hours=1))])
+    assert whole.duplicate_kind == NEAR
+    assert dedup.merges() == {b.cluster_id: a.cluster_id}
+    assert {r.cluster_id for r in dedup.assign([half_a, half_b])} == {a.cluster_id}
+
+
+# versions
+
+
+def test_revision_reports_title_words_and_diff(demo: dict[str, Article]) -> None:
+    old = demo[KESTRAVA]
+    new = demo_articles(DemoSite(BASE, revision=1))[KESTRAVA]
+    revision = detect_revision(old, new)
+    assert revision is not None
+    assert revision.title_changed and revision.previous_hash != revision.text_hash
+    assert revision.words_added >= 25  # the correction note
+    assert "-The missile, which the ministry named the Vesna-3, flew for about 14" in revision.diff
+    assert "+The missile, which the ministry named the Vesna-3, flew for about 12" in revision.diff
+
+
+def test_no_revision_for_spacing_or_punctuation_only() -> None:
+    article = demo_articles()[KESTRAVA]
+    respaced = replace(article, text=article.text.replace(". ", ".  ").replace(",", " ,"))
+    assert detect_revision(article, respaced) is None
+    assert detect_revision(article, article) is None
