@@ -29,6 +29,7 @@ os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
 os.environ.setdefault("PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS", "120")
 os.environ.setdefault("PREFECT_LOGGING_LEVEL", "WARNING")
 os.environ["NEWSFLOW_ALLOW_PRIVATE_NETWORKS"] = "1"
+os.environ.setdefault("NEWSFLOW_HOST_DELAY", "0")  # our own loopback site: no pacing
 
 import trafilatura
 

@@ -32,6 +32,7 @@ class Settings:
     per_host_concurrency: int = 4
     host_delay: float = 1.0
     obey_robots: bool = True
+    tagger: str | None = "lexicon"  # None: no topics, places or keywords
     concurrency: int = 64
     workers: int = 0  # 0 means one extraction process per CPU core
     feed_batch_size: int = 50
@@ -58,6 +59,7 @@ class Settings:
             ),
             host_delay=_number(env, "NEWSFLOW_HOST_DELAY", cls.host_delay),
             obey_robots=_flag(env, "NEWSFLOW_OBEY_ROBOTS", default=True),
+            tagger=_tagger(env),
             concurrency=int(_number(env, "NEWSFLOW_CONCURRENCY", cls.concurrency)),
             workers=int(_number(env, "NEWSFLOW_WORKERS", cls.workers)),
             feed_batch_size=int(_number(env, "NEWSFLOW_FEED_BATCH", cls.feed_batch_size)),
@@ -96,6 +98,12 @@ def _private_networks(env: Mapping[str, str]) -> tuple[str, ...] | bool:
                 f"NEWSFLOW_ALLOW_PRIVATE_NETWORKS={raw!r}: {network!r} is not an address range"
             ) from None
     return networks
+
+
+def _tagger(env: Mapping[str, str]) -> str | None:
+    """NEWSFLOW_TAGGER: a registered tagger name, or 'none' to skip enrichment."""
+    name = env.get("NEWSFLOW_TAGGER", "lexicon").strip() or "lexicon"
+    return None if name.lower() == "none" else name
 
 
 def _number(env: Mapping[str, str], name: str, default: float) -> float:

@@ -79,10 +79,14 @@ def select_new_entries(db: str, entries: list[FeedEntry]) -> list[FeedEntry]:
 
 @task(**_TASK)
 def fetch_extract_batch(
-    entries: list[FeedEntry], languages: dict[str, str | None], policy: FetchPolicy, workers: int
+    entries: list[FeedEntry],
+    languages: dict[str, str | None],
+    policy: FetchPolicy,
+    workers: int,
+    tagger: str | None,
 ) -> list[PageOutcome]:
-    """Fetch one batch of article pages and extract them in the process pool."""
-    return fetch_and_extract(entries, languages, policy, workers)
+    """Fetch one batch of article pages, extract and enrich them in the process pool."""
+    return fetch_and_extract(entries, languages, policy, workers, tagger)
 
 
 @task(**_TASK)
@@ -98,7 +102,12 @@ def load(
     fetches = [f for p in polls for f in (p.fetch, *p.other_fetches)]
     fetches += [o.fetch for o in outcomes]
     articles = [o.article for o in outcomes if o.article is not None]
-    return load_run(db, run, states, fetches, articles, events)
+    enrichments = {
+        o.article.article_id: o.enrichment
+        for o in outcomes
+        if o.article is not None and o.enrichment is not None
+    }
+    return load_run(db, run, states, fetches, articles, events, enrichments)
 
 
 @flow(name="ingest", persist_result=False)
@@ -129,6 +138,7 @@ def ingest(feeds: str = "feeds.yaml", db: str | None = None, force: bool = False
         unmapped(languages),
         unmapped(policy),
         unmapped(settings.worker_count),
+        unmapped(settings.tagger),
     )
     outcomes = [outcome for future in page_futures for outcome in future.result()]
     states, events = _next_states(sources, stored, polls, started)

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import atexit
 import dataclasses
+import logging
 import multiprocessing
 import threading
 import time
@@ -24,6 +25,7 @@ from newsflow.extractors.robots import RobotsRules, agent_token, origin, rules_f
 from newsflow.models import Article, FeedEntry, FetchRequest, FetchResult
 from newsflow.settings import Settings
 from newsflow.transforms.articles import build_article
+from newsflow.transforms.enrich import Enrichment, enrich_article
 from newsflow.transforms.language import detect_language
 
 
@@ -34,6 +36,7 @@ class PageJob:
     entry: FeedEntry
     fetch: FetchResult
     source_language: str | None
+    tagger: str | None = "lexicon"  # None: no topics, places or keywords
 
 
 @dataclass(frozen=True)
@@ -42,6 +45,7 @@ class PageOutcome:
 
     fetch: FetchResult
     article: Article | None
+    enrichment: Enrichment | None = None
 
 
 def fetch_policy(settings: Settings) -> FetchPolicy:
@@ -67,6 +71,7 @@ def fetch_and_extract(
     languages: dict[str, str | None],
     policy: FetchPolicy,
     workers: int,
+    tagger: str | None = "lexicon",
 ) -> list[PageOutcome]:
     """Fetch a batch of article pages that robots.txt allows, then extract them in the process
     pool. Robots.txt attempts come back as outcomes too (kind 'robots')."""
@@ -74,7 +79,7 @@ def fetch_and_extract(
     requests = [FetchRequest(url=e.link, kind="article", source=e.source) for e in entries]
     fetches = fetch_many(requests, policy)
     jobs = [
-        PageJob(entry, fetch, languages.get(entry.source))
+        PageJob(entry, fetch, languages.get(entry.source), tagger)
         for entry, fetch in zip(entries, fetches, strict=True)
         if fetch.ok
     ]
@@ -85,10 +90,12 @@ def fetch_and_extract(
             outcomes.append(PageOutcome(fetch, None))
             continue
         result = next(results)
-        article = result if isinstance(result, Article) else None
         if isinstance(result, str):
             fetch = dataclasses.replace(fetch, error_class="no_text", error=result)
-        outcomes.append(PageOutcome(dataclasses.replace(fetch, body=b""), article))
+            outcomes.append(PageOutcome(dataclasses.replace(fetch, body=b""), None))
+            continue
+        article, enrichment = result
+        outcomes.append(PageOutcome(dataclasses.replace(fetch, body=b""), article, enrichment))
     return outcomes + [PageOutcome(f, None) for f in (*refused, *robots_fetches)]
 
 
@@ -154,7 +161,10 @@ def _robots_rules(
     return known, [dataclasses.replace(a, body=b"") for a in attempts]
 
 
-def _extract_all(jobs: Sequence[PageJob], workers: int) -> list[Article | str]:
+Extracted = tuple[Article, Enrichment | None] | str
+
+
+def _extract_all(jobs: Sequence[PageJob], workers: int) -> list[Extracted]:
     """Run `process_page` over the jobs in the pool; a crashed worker fails its batch, not the
     run (the pool is rebuilt for the next batch)."""
     if not jobs:
@@ -166,15 +176,16 @@ def _extract_all(jobs: Sequence[PageJob], workers: int) -> list[Article | str]:
         return [f"extraction worker crashed: {exc}"] * len(jobs)
 
 
-def process_page(job: PageJob) -> Article | str:
-    """Worker side: extract, detect the language, assemble the article; a str says why not."""
+def process_page(job: PageJob) -> Extracted:
+    """Worker side: extract, detect the language, assemble and enrich the article; a str says
+    why there is no article."""
     try:
         return _process_page(job)
     except Exception as exc:  # one bad page must never take the batch down
         return f"extraction failed: {type(exc).__name__}: {exc}"
 
 
-def _process_page(job: PageJob) -> Article | str:
+def _process_page(job: PageJob) -> Extracted:
     """`process_page` without the safety net."""
     page = extract_page(
         job.fetch.body,
@@ -187,11 +198,24 @@ def _process_page(job: PageJob) -> Article | str:
     language = detect_language(
         f"{page.title or ''}\n{page.text}", page.html_language, job.source_language
     )
-    return build_article(
+    article = build_article(
         job.entry, page, fetched_at=job.fetch.fetched_at, language=language, extractor=EXTRACTOR
     )
+    return article, _enrich(article, job.tagger)
 
 
+def _enrich(article: Article, tagger: str | None) -> Enrichment | None:
+    """Topics, places and keywords; a failure here costs the tags, never the article."""
+    if tagger is None:
+        return None
+    try:
+        return enrich_article(article.title or "", article.text, article.language, tagger)
+    except Exception as exc:  # enrichment is a bonus: log and keep the article
+        LOGGER.warning("enrichment failed for %s: %r", article.url, exc)
+        return None
+
+
+LOGGER = logging.getLogger(__name__)
 MAX_CRAWL_DELAY = 60.0  # a larger Crawl-delay would stall a run; the host is still paced
 
 _pool: ProcessPoolExecutor | None = None

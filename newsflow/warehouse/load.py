@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
-from typing import TypeVar
+from typing import TYPE_CHECKING, TypeVar
 
 import duckdb
 
@@ -13,6 +13,10 @@ from newsflow.errors import WarehouseError
 from newsflow.models import Article, FetchResult, RunRecord, SourceEvent, SourceState
 from newsflow.warehouse import arrow
 from newsflow.warehouse.db import connect
+from newsflow.warehouse.topics import save_tags
+
+if TYPE_CHECKING:  # the warehouse stores enrichments; it does not compute them
+    from newsflow.transforms.enrich import Enrichment
 
 _KEPT = ("url", "added_at")
 _SOURCE_UPDATES = ", ".join(
@@ -28,6 +32,7 @@ def load_run(
     fetches: Sequence[FetchResult],
     articles: Sequence[Article],
     events: Sequence[SourceEvent] = (),
+    enrichments: Mapping[str, Enrichment] | None = None,
 ) -> tuple[RunRecord, set[str]]:
     """Write everything a run produced in one transaction; return the run with `articles_new`
     set, and the ids of the articles actually added. Loading the same records twice adds
@@ -39,6 +44,7 @@ def load_run(
             _insert_events(connection, events)
             _insert_fetches(connection, fetches, run.run_id)
             added = _insert_articles(connection, articles, run.run_id)
+            _save_enrichments(connection, enrichments or {}, added)
             run = dataclasses.replace(run, articles_new=len(added))
             _upsert_run(connection, run)
             connection.execute("COMMIT")
@@ -102,6 +108,25 @@ def _insert_articles(
     )
     connection.unregister("article_batch")
     return {article_id for (article_id,) in added}
+
+
+def _save_enrichments(
+    connection: duckdb.DuckDBPyConnection, enrichments: Mapping[str, Enrichment], added: set[str]
+) -> None:
+    """Topics, places and keywords of the articles this load added, per tagger version."""
+    by_tagger: dict[tuple[str, str], dict[str, Enrichment]] = {}
+    for article_id, enrichment in enrichments.items():
+        if article_id in added:
+            key = (enrichment.tagger, enrichment.tagger_version)
+            by_tagger.setdefault(key, {})[article_id] = enrichment
+    for (tagger, version), chosen in by_tagger.items():
+        save_tags(
+            connection,
+            {i: e.tags for i, e in chosen.items()},
+            {i: e.entities for i, e in chosen.items()},
+            tagger=tagger,
+            tagger_version=version,
+        )
 
 
 def _upsert_run(connection: duckdb.DuckDBPyConnection, run: RunRecord) -> None:

@@ -112,7 +112,9 @@ def save_tags(
         extra=("tagger = ?", [tagger]),
     )
     _replace(
-        connection, "article_entities", entities_table(entities_by_article),
+        connection,
+        "article_entities",
+        entities_table(entities_by_article),
         list(entities_by_article),
     )
 

@@ -83,6 +83,29 @@ def test_ingest_twice_loads_once_and_records_every_failure(
     page_failures = {line.url: line.failed_pages for line in first.sources}
     assert sum(page_failures.values()) == len(demo_site.articles) - len(ok_articles)
 
+    korea = f"{demo_site.base_url}/veilleur/international/coree-du-nord-essai-missile"
+    topics = {
+        c
+        for (c,) in rows(
+            db,
+            "SELECT t.code FROM article_topics t JOIN articles a"
+            f" USING (article_id) WHERE a.canonical_url = '{korea}'",
+        )
+    }
+    assert "medtop:11000000" in topics  # politics (international relations below it)
+    places = {
+        c
+        for (c,) in rows(
+            db,
+            "SELECT e.code FROM article_entities e JOIN articles a"
+            f" USING (article_id) WHERE a.canonical_url = '{korea}'"
+            " AND e.kind = 'country'",
+        )
+    }
+    assert {"KP", "RU", "KR"} <= places
+    (tagged,) = rows(db, "SELECT count(DISTINCT article_id) FROM article_topics")[0]
+    assert tagged >= 0.9 * len(ok_articles)
+
     not_due = ingest(feeds=str(feeds_file), db=str(db))  # every source was just polled
     assert (not_due.run.sources_due, not_due.run.articles_new, not_due.sources) == (0, 0, ())
 

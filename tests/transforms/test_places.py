@@ -27,8 +27,11 @@ def test_seed_article_names_the_koreas_russia_the_us_and_ukraine():
         ("fr", "Le dirigeant nord-coréen a reçu un émissaire russe.", {"KP", "RU"}),
         ("de", "Die nordkoreanische Armee und Südkorea; Gespräche in Wien.", {"KP", "KR", "AT"}),
         ("es", "El ministro surcoreano viajó a Estados Unidos y a Pekín.", {"KR", "US", "CN"}),
-        ("en", "The US and the UK sent envoys to Kyiv, said a Russian official.",
-         {"US", "GB", "UA", "RU"}),
+        (
+            "en",
+            "The US and the UK sent envoys to Kyiv, said a Russian official.",
+            {"US", "GB", "UA", "RU"},
+        ),
     ],
 )
 def test_names_demonyms_cities_and_abbreviations(language, text, expected):
@@ -48,3 +51,29 @@ def test_keywords_are_ranked_yake_phrases_with_counts():
     assert all(k.kind == "keyword" and k.code is None and k.score is not None for k in keywords)
     assert any("missile" in k.name.lower() and k.count >= 3 for k in keywords)
     assert find_keywords("", "  ", "fr") == []
+
+
+def test_gazetteer_values_are_all_strings():
+    """YAML reads a bare NO (Norway) as false: every code and name must stay a string."""
+    from pathlib import Path
+
+    import yaml
+
+    import newsflow.transforms.places as places
+
+    gazetteer = yaml.safe_load((Path(places.__file__).parent / "gazetteer.yaml").read_text())
+
+    def leaves(node):
+        if isinstance(node, dict):
+            for key, value in node.items():
+                yield key
+                yield from leaves(value)
+        elif isinstance(node, list):
+            for value in node:
+                yield from leaves(value)
+        else:
+            yield node
+
+    assert all(isinstance(leaf, str) for leaf in leaves(gazetteer))
+    oslo = find_places("Oslo", "Une réunion à Oslo.", "fr")
+    assert {(e.kind, e.code) for e in oslo} >= {("city", "NO"), ("country", "NO")}
