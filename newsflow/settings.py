@@ -42,12 +42,11 @@ class Settings:
     def from_env(cls, env: Mapping[str, str] | None = None) -> Settings:
         """Read `NEWSFLOW_*` variables; unset ones keep their defaults."""
         env = os.environ if env is None else env
+        private = _private_networks(env)
         return cls(
             db_path=Path(env.get("NEWSFLOW_DB", DEFAULT_DB)),
-            allow_private_networks=_private_networks(env) is True,
-            allowed_networks=_ranges
-            if isinstance(_ranges := _private_networks(env), tuple)
-            else (),
+            allow_private_networks=private is True,
+            allowed_networks=private if isinstance(private, tuple) else (),
             user_agent=env.get("NEWSFLOW_USER_AGENT", DEFAULT_USER_AGENT),
             connect_timeout=_number(env, "NEWSFLOW_CONNECT_TIMEOUT", cls.connect_timeout),
             read_timeout=_number(env, "NEWSFLOW_READ_TIMEOUT", cls.read_timeout),

@@ -154,12 +154,6 @@ def article_main(ap: ArticlePage) -> str:
 <form><input type="email" placeholder="E-Mail-Adresse"><button>Abonnieren</button></form></div>"""
 
 
-def render_article(ap: ArticlePage) -> str:
-    """A full article page."""
-    a = ap.article
-    return layout(ap.base_url, a.path, a.title, a.summary, article_main(ap), ap)
-
-
 def render_listing(lp: ListingPage) -> str:
     """A home or section page."""
     items = "\n".join(
@@ -192,7 +186,8 @@ THEME = Theme(
     tagline="Nachrichten aus Stadt und Land vom Abendkurier",
     sections=SECTIONS,
     boilerplate=(COOKIE, NEWSLETTER, COPYRIGHT, BIO, READ_ALSO, SHARE, COMMENTS, NAV_EXTRA),
-    render_article=render_article,
+    layout=layout,
+    article_main=article_main,
     render_listing=render_listing,
     render_not_found=render_not_found,
 )

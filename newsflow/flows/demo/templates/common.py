@@ -66,12 +66,18 @@ class Theme:
     tagline: str
     sections: tuple[tuple[str, str], ...]
     boilerplate: tuple[str, ...]
-    render_article: Callable[[ArticlePage], str]
+    layout: Callable[..., str]  # (base_url, path, title, description, main, page) -> HTML
+    article_main: Callable[[ArticlePage], str]
     render_listing: Callable[[ListingPage], str]
     render_not_found: Callable[[ErrorPage], str]
     guid_is_permalink: bool = True
     feed_link_query: str = ""
     labels: tuple[tuple[str, str], ...] = ()
+
+    def render_article(self, ap: ArticlePage) -> str:
+        """A full article page: the outlet's article markup in its chrome."""
+        a = ap.article
+        return self.layout(ap.base_url, a.path, a.title, a.summary, self.article_main(ap), ap)
 
     def section_label(self, section: str) -> str:
         """Display name of a section slug (menu sections, then other known ones)."""

@@ -176,12 +176,6 @@ def article_main(ap: ArticlePage) -> str:
 </div></main>"""
 
 
-def render_article(ap: ArticlePage) -> str:
-    """A full article page."""
-    a = ap.article
-    return layout(ap.base_url, a.path, a.title, a.summary, article_main(ap), ap)
-
-
 def render_listing(lp: ListingPage) -> str:
     """A home or section page."""
     items = "\n".join(
@@ -224,7 +218,8 @@ THEME = Theme(
         AD_LABEL,
         NAV_EXTRA,
     ),
-    render_article=render_article,
+    layout=layout,
+    article_main=article_main,
     render_listing=render_listing,
     render_not_found=render_not_found,
     feed_link_query="utm_source=rss&utm_medium=feed",

@@ -148,12 +148,6 @@ def article_main(ap: ArticlePage) -> str:
 </main>"""
 
 
-def render_article(ap: ArticlePage) -> str:
-    """A full article page."""
-    a = ap.article
-    return layout(ap.base_url, a.path, a.title, a.summary, article_main(ap), ap)
-
-
 def render_listing(lp: ListingPage) -> str:
     """A home or section page."""
     items = "\n".join(
@@ -190,7 +184,8 @@ THEME = Theme(
     tagline="Top stories from the Northstar Wire news agency",
     sections=SECTIONS,
     boilerplate=(COOKIE, NEWSLETTER, COPYRIGHT, BIO, READ_ALSO, SHARE, COMMENTS, NAV_EXTRA),
-    render_article=render_article,
+    layout=layout,
+    article_main=article_main,
     render_listing=render_listing,
     render_not_found=render_not_found,
     guid_is_permalink=False,

@@ -169,12 +169,6 @@ def article_main(ap: ArticlePage) -> str:
 </main>"""
 
 
-def render_article(ap: ArticlePage) -> str:
-    """A full article page."""
-    a = ap.article
-    return layout(ap.base_url, a.path, a.title, a.summary, article_main(ap), ap)
-
-
 def render_listing(lp: ListingPage) -> str:
     """A home or section page."""
     items = "\n".join(
@@ -211,7 +205,8 @@ THEME = Theme(
     tagline="Toute l’actualité du Veilleur en continu",
     sections=SECTIONS,
     boilerplate=(COOKIE, NEWSLETTER, COPYRIGHT, BIO, READ_ALSO, SHARE, COMMENTS, NAV_EXTRA),
-    render_article=render_article,
+    layout=layout,
+    article_main=article_main,
     render_listing=render_listing,
     render_not_found=render_not_found,
     labels=OTHER_LABELS,
