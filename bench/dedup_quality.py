@@ -1,6 +1,6 @@
 """Benchmark: quality of dedup links and story clusters on a labelled syndication scenario.
 
-    uv run python bench/dedup_quality.py [--seed 7] [--batches 5]
+    uv run python bench/dedup_quality.py [--seed 7 | --seeds 13-24] [--batches 5]
 
 The scenario (`dedup_scenario.py`, ≥ 600 articles generated from the demo site) holds stories
 copied with edits and distinct same-topic "sibling" stories made by changing the event's
@@ -19,6 +19,7 @@ import tempfile
 import time
 from collections import Counter, defaultdict
 from pathlib import Path
+from statistics import mean
 
 from dedup_scenario import Labelled, scenario
 
@@ -56,8 +57,9 @@ def scores(gold: set[tuple[str, str]], found: set[tuple[str, str]]) -> tuple[flo
     return hit / max(len(found), 1), hit / max(len(gold), 1)
 
 
-def report(items: list[Labelled], results: dict[str, DedupResult]) -> None:
-    """Print precision, recall, per-edit recall and sibling merges."""
+def report(items: list[Labelled], results: dict[str, DedupResult]) -> tuple[float, float, int]:
+    """Print precision, recall, per-edit recall and sibling merges; return the first two and
+    the number of merged sibling pairs."""
     story = {i.article.article_id: i.story for i in items}
     gold_groups: dict[str, list[str]] = defaultdict(list)
     found_groups: dict[str, list[str]] = defaultdict(list)
@@ -94,23 +96,42 @@ def report(items: list[Labelled], results: dict[str, DedupResult]) -> None:
         if story[a] != story[b]
     }
     print(f"distinct stories wrongly merged: {len(merged)} pairs of stories {sorted(merged)[:5]}")
+    return precision, recall, len(merged)
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--seed", type=int, default=7)
+    parser.add_argument("--seed", type=int, default=7, help="one scenario")
+    parser.add_argument("--seeds", help="a range of scenarios, e.g. 13-24 (a summary at the end)")
     parser.add_argument("--batches", type=int, default=5)
     args = parser.parse_args()
-    items = scenario(args.seed)
+    if args.seeds:
+        first, last = (int(x) for x in args.seeds.split("-"))
+        seeds = list(range(first, last + 1))
+    else:
+        seeds = [args.seed]
+    found = [one(seed, args.batches) for seed in seeds]
+    if len(found) > 1:
+        precisions, recalls, merges = zip(*found, strict=True)
+        print(
+            f"\n{len(seeds)} scenarios ({args.seeds}): precision mean {mean(precisions):.4f} "
+            f"min {min(precisions):.4f}; recall mean {mean(recalls):.4f} min {min(recalls):.4f}; "
+            f"sibling stories merged: {sum(merges)}"
+        )
+
+
+def one(seed: int, batches: int) -> tuple[float, float, int]:
+    """Run and report one scenario."""
+    items = scenario(seed)
     stories = {i.story for i in items}
     print(
-        f"cores: {os.cpu_count()}  articles: {len(items)}  stories: {len(stories)}  "
-        f"batches: {args.batches}"
+        f"\nseed {seed}  cores: {os.cpu_count()}  articles: {len(items)}  "
+        f"stories: {len(stories)}  batches: {batches}"
     )
     started = time.process_time()
-    results = run(items, args.batches, DedupConfig())
+    results = run(items, batches, DedupConfig())
     print(f"cpu: {time.process_time() - started:.2f} s (dedup and DuckDB round trips)")
-    report(items, results)
+    return report(items, results)
 
 
 if __name__ == "__main__":

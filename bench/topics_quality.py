@@ -188,8 +188,10 @@ def _f1(gold: list[str], predicted: list[str], label: str) -> float:
 
 def print_report(title: str, report: Report) -> None:
     """One block of results."""
-    print(f"  {title}: macro-F1 {report.macro_f1:.3f}  top-3 recall {report.top3_recall:.3f}"
-          f"  accuracy {report.accuracy:.3f}  {report.articles_per_s:,.0f} articles/s")
+    print(
+        f"  {title}: macro-F1 {report.macro_f1:.3f}  top-3 recall {report.top3_recall:.3f}"
+        f"  accuracy {report.accuracy:.3f}  {report.articles_per_s:,.0f} articles/s"
+    )
     for label, (f1, support) in report.per_class.items():
         print(f"      {label:<22} F1 {f1:.3f}  (n={support})")
 
@@ -267,10 +269,14 @@ def cpu_share(tagger_name: str) -> None:
     n = len(ok)
     print(f"\nCPU per article on the {n} demo pages (process time):")
     print(f"  trafilatura extract_page       {1000 * extraction / n:7.2f} ms")
-    print(f"  topic tagging ({tagger_name})      {1000 * tagging / n:7.2f} ms"
-          f"  -> {100 * tagging / (tagging + extraction):.1f} % of extraction + tagging")
-    print(f"  enrich_article (topics, places, keywords) {1000 * enriching / n:7.2f} ms"
-          f"  -> {100 * enriching / (enriching + extraction):.1f} % of extraction + enrichment")
+    print(
+        f"  topic tagging ({tagger_name})      {1000 * tagging / n:7.2f} ms"
+        f"  -> {100 * tagging / (tagging + extraction):.1f} % of extraction + tagging"
+    )
+    print(
+        f"  enrich_article (topics, places, keywords) {1000 * enriching / n:7.2f} ms"
+        f"  -> {100 * enriching / (enriching + extraction):.1f} % of extraction + enrichment"
+    )
 
 
 def main() -> None:
@@ -292,8 +298,10 @@ def main() -> None:
     for dataset in sets:
         items = split(dataset, args.half)
         label = "HELD-OUT half" if args.half == "heldout" else "tuning half (not a result)"
-        print(f"\n{dataset.name} ({dataset.language}), {label}, {len(items)} articles,"
-              f" classes: {dict(Counter(i.label for i in items))}")
+        print(
+            f"\n{dataset.name} ({dataset.language}), {label}, {len(items)} articles,"
+            f" classes: {dict(Counter(i.label for i in items))}"
+        )
         print_report(f"tagger {args.tagger}", evaluate(items, dataset.language, rank))
     if not args.no_cpu:
         cpu_share(args.tagger)

@@ -67,8 +67,12 @@ def compare(dataset: Dataset) -> None:
     tune, held = split(dataset, "tune"), split(dataset, "heldout")
     model = train(tune)
     RESULTS.mkdir(exist_ok=True)
-    np.savez_compressed(RESULTS / f"topics_nb_{dataset.language}.npz", classes=np.array(model[0]),
-                        priors=model[1], likelihood=model[2].astype(np.float32))
+    np.savez_compressed(
+        RESULTS / f"topics_nb_{dataset.language}.npz",
+        classes=np.array(model[0]),
+        priors=model[1],
+        likelihood=model[2].astype(np.float32),
+    )
     started = time.perf_counter()
     ranked = [rank(model, item) for item in held]
     speed = len(held) / (time.perf_counter() - started)
@@ -84,9 +88,11 @@ def compare(dataset: Dataset) -> None:
         for i in held
     ]
     lex_macro = sum(_f1(gold, lex_pred, c) for c in classes) / len(classes)
-    print(f"{dataset.name} ({dataset.language}) HELD-OUT, trained on {len(tune)}, tested on "
-          f"{len(held)}: naive Bayes macro-F1 {macro:.3f} top-3 {top3:.3f} ({speed:,.0f}/s)"
-          f" | lexicon macro-F1 {lex_macro:.3f}")
+    print(
+        f"{dataset.name} ({dataset.language}) HELD-OUT, trained on {len(tune)}, tested on "
+        f"{len(held)}: naive Bayes macro-F1 {macro:.3f} top-3 {top3:.3f} ({speed:,.0f}/s)"
+        f" | lexicon macro-F1 {lex_macro:.3f}"
+    )
 
 
 def main() -> None:

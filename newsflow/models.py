@@ -198,6 +198,9 @@ class RunRecord:
     articles_new: int = 0
     prefect_flow_run_id: str | None = None
     newsflow_version: str | None = None
+    articles_duplicate: int = 0  # new articles linked as exact or near copies
+    pages_rechecked: int = 0  # stored articles fetched again as update checks
+    articles_revised: int = 0  # of those, articles whose text or headline changed
 
 
 @dataclass(frozen=True)

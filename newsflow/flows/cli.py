@@ -28,8 +28,16 @@ DEMO_QUERIES = (
     "SELECT language, count(*) AS articles, round(avg(word_count)) AS avg_words "
     "FROM articles GROUP BY language ORDER BY articles DESC",
     "SELECT site_name, strftime(published_at, '%Y-%m-%d %H:%M') AS published, title "
-    "FROM articles ORDER BY published_at DESC LIMIT 10",
+    "FROM articles_unique ORDER BY published_at DESC LIMIT 10",
+    "SELECT headline, articles, distinct_texts, outlet_names FROM story_clusters "
+    "WHERE articles > 1 ORDER BY articles DESC",
+    "SELECT canonical_url, version, title_changed, words_added, words_removed "
+    "FROM article_revisions",
 )
+LATER_RUN = {  # the demo's second run rechecks every stored article for corrections
+    "NEWSFLOW_UPDATE_WINDOW_HOURS": str(24 * 365 * 100),
+    "NEWSFLOW_RECHECK_MINUTES": "0",
+}
 
 DbOption = Annotated[
     Path | None,
@@ -93,19 +101,31 @@ def demo(
         int, typer.Option(min=1, help="Serve each article this many times (for load tests).")
     ] = 1,
 ) -> None:
-    """Serve the bundled demo news site on 127.0.0.1 and ingest it into a fresh warehouse."""
+    """Serve the bundled demo news site on 127.0.0.1 and ingest it into a fresh warehouse; then
+    serve its corrected articles and ingest again, as a later run would."""
     from newsflow.flows.demo import serve_demo_site
     from newsflow.flows.ingest import ingest as ingest_flow
 
     os.environ["NEWSFLOW_ALLOW_PRIVATE_NETWORKS"] = "1"  # the demo site lives on loopback
     os.environ.setdefault("NEWSFLOW_HOST_DELAY", "0")  # our own site: no need to pace it
     _remove_warehouse(db)
-    with serve_demo_site(copies=copies) as site, tempfile.TemporaryDirectory() as folder:
+    with (
+        serve_demo_site(copies=copies, variants=True) as site,
+        tempfile.TemporaryDirectory() as folder,
+    ):
         console.print(f"Demo news site: {site.base_url}/  ({len(site.feed_urls())} feeds)")
         feeds = Path(folder) / "demo.opml"
         feeds.write_bytes(site.opml())
         report = ingest_flow(feeds=str(feeds), db=str(db))
-    _print_report(report)
+        _print_report(report)
+        site.set_revision(1)
+        os.environ.update(LATER_RUN)
+        later = ingest_flow(feeds=str(feeds), db=str(db), force=True).run
+    console.print(
+        f"Later run, corrected articles served: {later.pages_rechecked} articles rechecked, "
+        f"{later.articles_revised} revised, {later.articles_new} new.",
+        soft_wrap=True,
+    )
     console.print("\nTry these queries:")
     for query in DEMO_QUERIES:
         console.print(
@@ -174,7 +194,9 @@ def _print_report(report: object) -> None:
         f"Run {run.run_id}: {run.sources} sources, {run.sources_due} due "
         f"({run.feeds_ok} ok, {run.feeds_not_modified} "
         f"not modified, {run.feeds_failed} failed), {run.entries} entries, "
-        f"{run.articles_new} new articles, {run.pages_failed} failed pages "
+        f"{run.articles_new} new articles ({run.articles_duplicate} copies of earlier ones), "
+        f"{run.pages_rechecked} rechecked ({run.articles_revised} revised), "
+        f"{run.pages_failed} failed pages "
         f"→ {report.db_path}",
         soft_wrap=True,
     )

@@ -9,8 +9,8 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Sequence
-from dataclasses import dataclass
-from datetime import UTC, datetime
+from dataclasses import dataclass, replace
+from datetime import UTC, datetime, timedelta
 from typing import TypeVar
 
 from prefect import flow, task, unmapped
@@ -24,11 +24,12 @@ from newsflow.flows.pipeline import PageOutcome, fetch_and_extract, fetch_policy
 from newsflow.flows.polling import FeedPoll, poll_feeds
 from newsflow.models import Article, FeedEntry, RunRecord, Source, SourceEvent, SourceState
 from newsflow.settings import Settings
-from newsflow.transforms.articles import lookup_urls, new_entries
+from newsflow.transforms.dedup import FetchPlan, plan_fetches
+from newsflow.transforms.dedup.batch import DedupBatch, dedup_batch
 from newsflow.transforms.feed_state import initial_state, next_state, source_events
 from newsflow.transforms.schedule import is_due
 from newsflow.warehouse.load import load_run
-from newsflow.warehouse.read import known_urls, source_states
+from newsflow.warehouse.read import dedup_inputs, seen_entries, source_states
 
 _TASK = {"cache_policy": NO_CACHE, "persist_result": False}
 T = TypeVar("T")
@@ -72,9 +73,15 @@ def poll_feed_batch(
 
 
 @task(**_TASK)
-def select_new_entries(db: str, entries: list[FeedEntry]) -> list[FeedEntry]:
-    """Drop entries whose article is already in the warehouse (no refetch)."""
-    return new_entries(entries, known_urls(db, lookup_urls(entries)))
+def plan_entries(db: str, entries: list[FeedEntry], now: datetime, settings: Settings) -> FetchPlan:
+    """New entries to fetch, known ones young enough for an update check, and the rest."""
+    return plan_fetches(
+        entries,
+        seen_entries(db, entries),
+        now,
+        update_window=timedelta(hours=settings.update_window_hours),
+        recheck_every=timedelta(minutes=settings.recheck_minutes),
+    )
 
 
 @task(**_TASK)
@@ -90,6 +97,14 @@ def fetch_extract_batch(
 
 
 @task(**_TASK)
+def deduplicate(db: str, outcomes: list[PageOutcome], window_days: float) -> DedupBatch:
+    """Link new articles to earlier copies and stories; find the revisions of refetched ones."""
+    articles = [o.article for o in outcomes if o.article is not None]
+    state, stored = dedup_inputs(db, articles, timedelta(days=window_days))
+    return dedup_batch(articles, stored, state)
+
+
+@task(**_TASK)
 def load(
     db: str,
     run: RunRecord,
@@ -97,6 +112,7 @@ def load(
     outcomes: list[PageOutcome],
     polls: list[FeedPoll],
     events: list[SourceEvent],
+    dedup: DedupBatch,
 ) -> tuple[RunRecord, set[str]]:
     """Write the run into the warehouse in one transaction."""
     fetches = [f for p in polls for f in (p.fetch, *p.other_fetches)]
@@ -107,7 +123,7 @@ def load(
         for o in outcomes
         if o.article is not None and o.enrichment is not None
     }
-    return load_run(db, run, states, fetches, articles, events, enrichments)
+    return load_run(db, run, states, fetches, articles, events, enrichments, dedup)
 
 
 @flow(name="ingest", persist_result=False)
@@ -131,19 +147,22 @@ def ingest(feeds: str = "feeds.yaml", db: str | None = None, force: bool = False
     )
     polls = [poll for future in poll_futures for poll in future.result()]
     entries = [e for p in polls if p.feed for e in p.feed.entries]
-    fresh = select_new_entries(db_path, entries) if entries else []
+    plan = plan_entries(db_path, entries, started, settings) if entries else FetchPlan((), (), ())
+    wanted = [*plan.new, *(entry for entry, _ in plan.updates)]
     languages = {s.url: s.language for s in sources}
     page_futures = fetch_extract_batch.map(
-        _batches(fresh, settings.page_batch_size),
+        _batches(wanted, settings.page_batch_size),
         unmapped(languages),
         unmapped(policy),
         unmapped(settings.worker_count),
         unmapped(settings.tagger),
     )
     outcomes = [outcome for future in page_futures for outcome in future.result()]
+    found = deduplicate(db_path, outcomes, settings.dedup_window_days)
     states, events = _next_states(sources, stored, polls, started)
     run = _run_record(started, sources, due, polls, entries, outcomes)
-    run, added = load(db_path, run, states, outcomes, polls, events)
+    run = replace(run, pages_rechecked=len(plan.updates))
+    run, added = load(db_path, run, states, outcomes, polls, events, found)
     failed = tuple((o.fetch.url, o.fetch.error or "") for o in outcomes if _is_failed_page(o))
     return IngestReport(run, tuple(_source_reports(polls, outcomes, added)), db_path, failed)
 

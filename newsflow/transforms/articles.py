@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
 from datetime import datetime
 
-from newsflow.extractors.urls import article_id, canonical_url, choose_canonical
+from newsflow.extractors.urls import article_id, choose_canonical
 from newsflow.models import Article, FeedEntry, Page
 
 
@@ -35,22 +34,3 @@ def build_article(
         categories=entry.categories,
         word_count=len(page.text.split()),
     )
-
-
-def new_entries(entries: Iterable[FeedEntry], known: set[str]) -> list[FeedEntry]:
-    """Entries whose link (as given or canonical) is not known yet, one per canonical URL."""
-    chosen: dict[str, FeedEntry] = {}
-    for entry in entries:
-        canonical = canonical_url(entry.link)
-        if entry.link in known or canonical in known or canonical in chosen:
-            continue
-        chosen[canonical] = entry
-    return list(chosen.values())
-
-
-def lookup_urls(entries: Iterable[FeedEntry]) -> set[str]:
-    """The URLs to look up in the warehouse for these entries: as given and canonical."""
-    urls: set[str] = set()
-    for entry in entries:
-        urls.update((entry.link, canonical_url(entry.link)))
-    return urls

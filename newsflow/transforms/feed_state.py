@@ -81,8 +81,9 @@ def _after_full_response(
         last_modified=fetch.last_modified,
         body_hash=fetch.body_hash,
         validators_trusted=previous.validators_trusted and not lied,
-        last_full_fetch_at=previous.last_full_fetch_at if fetch.sent_validators else
-        fetch.fetched_at,
+        last_full_fetch_at=previous.last_full_fetch_at
+        if fetch.sent_validators
+        else fetch.fetched_at,
     )
     if parsed is None:
         return state
@@ -103,9 +104,7 @@ def source_events(
     now = fetch.fetched_at
     if previous.feed_url and state.feed_url != previous.feed_url:
         kind = "discovered" if fetch.kind == "discovery" else "moved"
-        events.append(
-            SourceEvent(state.url, now, kind, f"{previous.feed_url} -> {state.feed_url}")
-        )
+        events.append(SourceEvent(state.url, now, kind, f"{previous.feed_url} -> {state.feed_url}"))
     if previous.validators_trusted and not state.validators_trusted:
         detail = "content changed under an unchanged ETag/Last-Modified; polling without them"
         events.append(SourceEvent(state.url, now, "validators_untrusted", detail))

@@ -80,8 +80,9 @@ def _entries(language: str) -> list[tuple[str, PlaceRef]]:
     for section, proper in (("names", True), ("demonyms", False)):
         for code, patterns in data[section].get(language, {}).items():
             ref = PlaceRef("country", code, english.get(code, code), proper)
-            entries.extend((" ".join(tokens(p)) + ("*" if p.endswith("*") else ""), ref)
-                           for p in patterns)
+            entries.extend(
+                (" ".join(tokens(p)) + ("*" if p.endswith("*") else ""), ref) for p in patterns
+            )
     for city, spec in data["cities"].items():
         ref = PlaceRef("city", spec["country"], city, True)
         entries.extend((" ".join(tokens(n)), ref) for n in spec["names"])

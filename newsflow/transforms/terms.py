@@ -142,7 +142,9 @@ class Matcher:
                 if end > n or (best and end < best[0].end):
                     continue
                 if all(parts[k] in units[i + k] for k in range(1, len(parts))):
-                    best = [*best, Match(index, i, end)] if best and end == best[0].end else [
-                        Match(index, i, end)
-                    ]
+                    best = (
+                        [*best, Match(index, i, end)]
+                        if best and end == best[0].end
+                        else [Match(index, i, end)]
+                    )
         return best

@@ -34,6 +34,7 @@ DEDUP_SCHEMA = pa.schema(
         ("scheme", pa.string()),
         ("signature", pa.binary()),
         ("story_signature", pa.binary()),
+        ("headline", pa.list_(pa.string())),
     ]
 )
 VERSION_SCHEMA = pa.schema(
@@ -69,6 +70,7 @@ def load_state(
         fields = dict(zip(DEDUP_SCHEMA.names, row, strict=True))
         fields["facts"] = tuple(fields["facts"] or ())
         fields["protagonists"] = tuple(fields["protagonists"] or ())
+        fields["headline"] = tuple(fields["headline"] or ())
         results.append(DedupResult(**fields))
     return DedupState(tuple(results))
 
@@ -135,14 +137,15 @@ def sync_articles(connection: duckdb.DuckDBPyConnection) -> None:
 def seen_entries(
     connection: duckdb.DuckDBPyConnection, entries: Iterable[FeedEntry]
 ) -> list[SeenEntry]:
-    """Stored articles matching the entries by source and GUID, or by article id; with the
-    last time their page was fetched."""
+    """Stored articles matching the entries by source and GUID, by article id or by the URL
+    they were fetched from; with the last time their page was fetched."""
     entries = list(entries)
     wanted = pa.table(
         {
             "source": pa.array([e.source for e in entries], pa.string()),
             "guid": pa.array([e.guid for e in entries], pa.string()),
             "article_id": pa.array([entry_id(e) for e in entries], pa.string()),
+            "link": pa.array([e.link for e in entries], pa.string()),
         }
     )
     connection.register("wanted_entries", wanted)
@@ -150,11 +153,12 @@ def seen_entries(
         rows = connection.execute(
             "WITH hits AS ("
             " SELECT a.* FROM articles a JOIN wanted_entries w"
-            "  ON a.article_id = w.article_id OR (a.source = w.source AND a.guid = w.guid)),"
+            "  ON a.article_id = w.article_id OR a.url = w.link"
+            "  OR (a.source = w.source AND a.guid = w.guid)),"
             " checks AS (SELECT url, max(fetched_at) AS checked_at FROM fetches"
             "  WHERE kind = 'article' AND url IN (SELECT url FROM hits) GROUP BY url)"
             " SELECT DISTINCT h.article_id, h.source, h.guid, h.published_at, h.fetched_at,"
-            "  greatest(h.fetched_at, coalesce(c.checked_at, h.fetched_at))"
+            "  greatest(h.fetched_at, coalesce(c.checked_at, h.fetched_at)), h.url"
             " FROM hits h LEFT JOIN checks c USING (url)"
         ).fetchall()
     finally:
@@ -193,7 +197,8 @@ def save_revisions(
 ) -> int:
     """Append versions: the previous text as version 1 when the article has none yet, then each
     revision unless its text is the latest stored one. The `articles` row then carries the
-    newest text (when `update_articles`). Return the number of versions added."""
+    newest text (when `update_articles`). Return the number of revisions added (versions after
+    the first)."""
     if not revisions:
         return 0
     rows = [_first_version(previous[r.article_id]) for r in revisions if r.article_id in previous]
@@ -204,9 +209,9 @@ def save_revisions(
     batch = pa.Table.from_pylist(rows, schema=VERSION_SCHEMA)
     connection.register("version_batch", batch)
     try:
-        before = _count(connection, "article_versions")
+        before = _count(connection, "article_versions", "version > 1")
         _append_versions(connection)
-        added = _count(connection, "article_versions") - before
+        added = _count(connection, "article_versions", "version > 1") - before
         if update_articles:
             _apply_latest(connection)
     finally:
@@ -269,7 +274,7 @@ def _version_row(revision: Revision, rank: int) -> dict[str, object]:
     return {**fields, "rank": rank}
 
 
-def _count(connection: duckdb.DuckDBPyConnection, table: str) -> int:
-    """Rows in a table."""
-    row = connection.execute(f"SELECT count(*) FROM {table}").fetchone()
+def _count(connection: duckdb.DuckDBPyConnection, table: str, where: str = "TRUE") -> int:
+    """Rows in a table (those matching `where`)."""
+    row = connection.execute(f"SELECT count(*) FROM {table} WHERE {where}").fetchone()
     return int(row[0]) if row else 0

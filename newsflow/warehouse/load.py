@@ -11,7 +11,8 @@ import duckdb
 
 from newsflow.errors import WarehouseError
 from newsflow.models import Article, FetchResult, RunRecord, SourceEvent, SourceState
-from newsflow.warehouse import arrow
+from newsflow.transforms.dedup.batch import DedupBatch
+from newsflow.warehouse import arrow, dedup
 from newsflow.warehouse.db import connect
 from newsflow.warehouse.topics import save_tags
 
@@ -33,10 +34,12 @@ def load_run(
     articles: Sequence[Article],
     events: Sequence[SourceEvent] = (),
     enrichments: Mapping[str, Enrichment] | None = None,
+    dedup_batch: DedupBatch | None = None,
 ) -> tuple[RunRecord, set[str]]:
-    """Write everything a run produced in one transaction; return the run with `articles_new`
-    set, and the ids of the articles actually added. Loading the same records twice adds
-    nothing."""
+    """Write everything a run produced in one transaction; return the run with `articles_new`,
+    `articles_duplicate` and `articles_revised` set, and the ids of the articles actually added.
+    Loading the same records twice adds nothing."""
+    dedup_batch = dedup_batch or DedupBatch()
     with connect(db_path) as connection:
         connection.execute("BEGIN TRANSACTION")
         try:
@@ -44,8 +47,14 @@ def load_run(
             _insert_events(connection, events)
             _insert_fetches(connection, fetches, run.run_id)
             added = _insert_articles(connection, articles, run.run_id)
-            _save_enrichments(connection, enrichments or {}, added)
-            run = dataclasses.replace(run, articles_new=len(added))
+            dedup.save_results(connection, dedup_batch.results, dedup_batch.merges)
+            revised = dedup.save_revisions(connection, dedup_batch.revisions, dedup_batch.previous)
+            changed = added | {r.article_id for r in dedup_batch.revisions}
+            _save_enrichments(connection, enrichments or {}, changed)
+            copies = sum(1 for r in dedup_batch.results if r.duplicate_of and r.article_id in added)
+            run = dataclasses.replace(
+                run, articles_new=len(added), articles_duplicate=copies, articles_revised=revised
+            )
             _upsert_run(connection, run)
             connection.execute("COMMIT")
         except duckdb.Error as exc:
@@ -113,7 +122,8 @@ def _insert_articles(
 def _save_enrichments(
     connection: duckdb.DuckDBPyConnection, enrichments: Mapping[str, Enrichment], added: set[str]
 ) -> None:
-    """Topics, places and keywords of the articles this load added, per tagger version."""
+    """Topics, places and keywords of the articles this load added or revised, per tagger
+    version (a revised article's tags are those of its new text)."""
     by_tagger: dict[tuple[str, str], dict[str, Enrichment]] = {}
     for article_id, enrichment in enrichments.items():
         if article_id in added:

@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
+from datetime import timedelta
 from pathlib import Path
 
 import pyarrow as pa
 
-from newsflow.models import SourceState
-from newsflow.warehouse import arrow
+from newsflow.models import Article, FeedEntry, SourceState
+from newsflow.transforms.dedup import DedupState, SeenEntry
+from newsflow.transforms.dedup.batch import event_span
+from newsflow.warehouse import arrow, dedup
 from newsflow.warehouse.db import connect
 
 
@@ -29,15 +32,26 @@ def source_states(db_path: str | Path, urls: Iterable[str]) -> dict[str, SourceS
     return states
 
 
-def known_urls(db_path: str | Path, urls: Iterable[str]) -> set[str]:
-    """Those of `urls` already stored as an article's fetched or canonical URL."""
-    wanted = pa.table({"url": pa.array(sorted(set(urls)), pa.string())})
-    if not wanted.num_rows:
-        return set()
+def seen_entries(db_path: str | Path, entries: Sequence[FeedEntry]) -> list[SeenEntry]:
+    """What the warehouse knows of the articles behind these feed entries (see
+    `warehouse.dedup.seen_entries`)."""
+    if not entries:
+        return []
     with connect(db_path) as connection:
-        connection.register("wanted", wanted)
-        rows = connection.execute(
-            "SELECT w.url FROM wanted w WHERE w.url IN (SELECT url FROM articles)"
-            " OR w.url IN (SELECT canonical_url FROM articles)"
-        ).fetchall()
-    return {url for (url,) in rows}
+        return dedup.seen_entries(connection, entries)
+
+
+def dedup_inputs(
+    db_path: str | Path,
+    articles: Sequence[Article],
+    window: timedelta,
+) -> tuple[DedupState, dict[str, Article]]:
+    """For a batch of fetched articles: the dedup state around their event times (± `window`)
+    and the stored record of those already in the warehouse (refetched for an update check)."""
+    span = event_span(articles)
+    if span is None:
+        return DedupState(), {}
+    with connect(db_path) as connection:
+        stored = dedup.stored_articles(connection, [a.article_id for a in articles])
+        state = dedup.load_state(connection, since=span[0] - window, until=span[1] + window)
+    return state, stored

@@ -62,7 +62,8 @@ def test_demo_loads_the_demo_site_and_prints_queries(prefect_harness, tmp_path):
     assert f"{articles} new articles" in result.output
     assert "Le Veilleur" in result.output and "Try these queries" in result.output
     assert "Failed pages (2):" in result.output and "HTTP 404 Not Found" in result.output
-    assert result.output.count(f"newsflow sql --db {db}") == 2
+    assert result.output.count(f"newsflow sql --db {db}") == 4
+    assert "1 revised" in result.output  # the later run found the corrected article
 
 
 def test_every_command_is_documented_in_the_readme():

@@ -45,8 +45,11 @@ def test_faults_are_recorded_and_healthy_feeds_loaded(
     ok_demo = [a for a in demo.articles if a.status == "ok"]
     per_source = dict(rows(db, "SELECT source, count(*) FROM articles GROUP BY source"))
     assert sum(per_source.get(u, 0) for u in demo.feed_urls()) == len(ok_demo)
-    pages = rows(db, f"SELECT source, url, error_class, error FROM fetches WHERE kind = 'article'"
-                     f" AND url LIKE '{faults}%'")
+    pages = rows(
+        db,
+        f"SELECT source, url, error_class, error FROM fetches WHERE kind = 'article'"
+        f" AND url LIKE '{faults}%'",
+    )
     for path in ("/f/charset", "/f/moved", "/f/chain", "/f/home"):
         assert per_source.get(faults + path) == 1, (path, pages)
     charset = rows(db, f"SELECT title FROM sources WHERE url = '{faults}/f/charset'")

@@ -6,7 +6,7 @@ from newsflow.extractors.sources import parse_opml
 from newsflow.flows.pipeline import fetch_and_extract, fetch_policy
 from newsflow.flows.polling import poll_feeds
 from newsflow.settings import Settings
-from newsflow.transforms.articles import new_entries
+from newsflow.transforms.dedup import plan_fetches
 
 
 def _normalise(text: str) -> str:
@@ -16,8 +16,9 @@ def _normalise(text: str) -> str:
 def run_pipeline(site):
     sources = parse_opml(site.opml())
     policy = fetch_policy(Settings.from_env())
-    polls = poll_feeds(sources, {}, policy, datetime.now(UTC))
-    entries = new_entries([e for p in polls if p.feed for e in p.feed.entries], set())
+    now = datetime.now(UTC)
+    polls = poll_feeds(sources, {}, policy, now)
+    entries = plan_fetches([e for p in polls if p.feed for e in p.feed.entries], [], now).new
     languages = {s.url: s.language for s in sources}
     return polls, fetch_and_extract(entries, languages, policy, workers=2)
 

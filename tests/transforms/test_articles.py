@@ -2,7 +2,7 @@ from datetime import UTC, datetime
 
 from newsflow.extractors.urls import article_id
 from newsflow.models import FeedEntry, Page
-from newsflow.transforms.articles import build_article, lookup_urls, new_entries
+from newsflow.transforms.articles import build_article
 
 ENTRY = FeedEntry(
     source="https://site.example/rss",
@@ -38,15 +38,3 @@ def test_page_metadata_wins_and_feed_fills_gaps():
     assert article.title == "Page title" and article.authors == ("Feed Author",)
     assert article.published_at == ENTRY.published_at  # the feed's full timestamp
     assert article.description == "Feed summary" and article.word_count == 120
-
-
-def test_new_entries_skip_known_and_repeated_canonical_urls():
-    twin = FeedEntry(source="https://other.example/rss", link="https://site.example/a#comments")
-    known = FeedEntry(source=ENTRY.source, link="https://site.example/old")
-    fresh = FeedEntry(source=ENTRY.source, link="https://site.example/b")
-    result = new_entries([ENTRY, twin, known, fresh], {"https://site.example/old"})
-    assert result == [ENTRY, fresh]
-
-
-def test_lookup_urls_has_given_and_canonical_forms():
-    assert lookup_urls([ENTRY]) == {ENTRY.link, "https://site.example/a"}

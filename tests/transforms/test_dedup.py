@@ -19,6 +19,7 @@ from newsflow.transforms.dedup import (
     detect_revision,
     plan_fetches,
 )
+from newsflow.transforms.dedup.batch import dedup_batch
 from newsflow.transforms.dedup.minhash import Scheme, signatures, similarity
 from newsflow.transforms.dedup.text import facts, normalise_text, protagonists
 
@@ -138,6 +139,15 @@ def test_plan_fetches_new_known_and_update_checks() -> None:
     assert [e.link for e in plan.new] == ["https://n.example/new?utm_source=rss"]
     assert [(e.link, s.guid) for e, s in plan.updates] == [("https://n.example/young", "g-young")]
     assert len(plan.skipped) == 3
+
+
+def test_entry_whose_link_was_fetched_is_known_despite_another_canonical() -> None:
+    known = replace(
+        seen("https://n.example/story", None, timedelta(days=3), timedelta(days=3)),
+        url="https://n.example/share/123",  # its page declared /story as canonical
+    )
+    plan = plan_fetches([entry("https://n.example/share/123")], [known], NOW)
+    assert (plan.new, plan.updates, len(plan.skipped)) == ((), (), 1)
 
 
 def test_same_guid_in_another_source_is_not_known() -> None:
@@ -299,3 +309,20 @@ def test_no_revision_for_spacing_or_punctuation_only() -> None:
     respaced = replace(article, text=article.text.replace(". ", ".  ").replace(",", " ,"))
     assert detect_revision(article, respaced) is None
     assert detect_revision(article, article) is None
+
+
+def test_dedup_batch_links_new_articles_and_revises_refetched_ones(
+    demo: dict[str, Article],
+) -> None:
+    stored = {demo[KESTRAVA].article_id: demo[KESTRAVA], demo[NARVOSSA].article_id: demo[NARVOSSA]}
+    corrected = demo_articles(DemoSite(BASE, revision=1))[KESTRAVA]
+    batch = dedup_batch(
+        [demo[WIRE], demo[LANTERN_WIRE], corrected, demo[NARVOSSA]], stored, DedupState()
+    )
+    assert [r.article_id for r in batch.results] == [
+        demo[WIRE].article_id,
+        demo[LANTERN_WIRE].article_id,
+    ]
+    assert batch.results[1].duplicate_of == demo[WIRE].article_id and batch.duplicates == 1
+    assert [r.article_id for r in batch.revisions] == [corrected.article_id]  # Narvossa unchanged
+    assert batch.previous == {corrected.article_id: demo[KESTRAVA]}

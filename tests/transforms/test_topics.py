@@ -50,14 +50,33 @@ def test_every_subtopic_brings_its_ancestors_and_scores_are_ordered():
 @pytest.mark.parametrize(
     ("language", "title", "text", "expected"),
     [
-        ("en", "Striker scores twice", "The striker scored two goals as the club won the match.",
-         "medtop:15000000"),
-        ("de", "Erdbeben in der Türkei", "Ein schweres Erdbeben hat viele Tote gefordert; "
-         "Rettungskräfte suchen nach Überlebenden.", "medtop:03000000"),
-        ("es", "Huelga en el puerto", "Los estibadores convocan una huelga; los sindicatos "
-         "exigen un nuevo convenio colectivo.", "medtop:09000000"),
-        ("fr", "Grippe : l'épidémie arrive tôt", "Les hôpitaux voient affluer des malades de "
-         "la grippe; les médecins appellent à la vaccination.", "medtop:07000000"),
+        (
+            "en",
+            "Striker scores twice",
+            "The striker scored two goals as the club won the match.",
+            "medtop:15000000",
+        ),
+        (
+            "de",
+            "Erdbeben in der Türkei",
+            "Ein schweres Erdbeben hat viele Tote gefordert; "
+            "Rettungskräfte suchen nach Überlebenden.",
+            "medtop:03000000",
+        ),
+        (
+            "es",
+            "Huelga en el puerto",
+            "Los estibadores convocan una huelga; los sindicatos "
+            "exigen un nuevo convenio colectivo.",
+            "medtop:09000000",
+        ),
+        (
+            "fr",
+            "Grippe : l'épidémie arrive tôt",
+            "Les hôpitaux voient affluer des malades de "
+            "la grippe; les médecins appellent à la vaccination.",
+            "medtop:07000000",
+        ),
     ],
 )
 def test_best_top_level_topic_per_language(language, title, text, expected):

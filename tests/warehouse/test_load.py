@@ -5,9 +5,10 @@ import duckdb
 import pytest
 
 from newsflow.errors import WarehouseError
+from newsflow.models import FeedEntry
 from newsflow.warehouse.db import available_migrations, connect
 from newsflow.warehouse.load import load_run
-from newsflow.warehouse.read import known_urls, source_states
+from newsflow.warehouse.read import seen_entries, source_states
 from tests.factories import NOW, make_article, make_fetch, make_run, make_state
 
 
@@ -90,13 +91,6 @@ def test_failed_load_rolls_back_everything(db):
     )
 
 
-def test_known_urls_matches_fetched_and_canonical_urls(db):
-    article = make_article(1)
-    load_run(db, make_run(), [], [], [article])
-    asked = {article.url, article.canonical_url, "https://news.example/other"}
-    assert known_urls(db, asked) == {article.url, article.canonical_url}
-
-
 def test_a_locked_warehouse_waits_then_fails_clearly(db, tmp_path):
     import subprocess
     import sys
@@ -127,11 +121,10 @@ def test_a_locked_warehouse_waits_then_fails_clearly(db, tmp_path):
 
 def test_readers_in_threads_share_the_file(db):
     load_run(db, make_run(), [make_state()], [], [make_article(1)])
+    entry = FeedEntry(source="https://feed.example/rss", link="https://news.example/story-1")
     found = []
     threads = [
-        threading.Thread(
-            target=lambda: found.append(len(known_urls(db, ["https://news.example/story-1"])))
-        )
+        threading.Thread(target=lambda: found.append(len(seen_entries(db, [entry]))))
         for _ in range(4)
     ]
     for thread in threads:

@@ -10,8 +10,9 @@ from newsflow.warehouse.load import load_run
 from newsflow.warehouse.topics import articles_to_tag, save_tags
 from tests.factories import NOW, make_article, make_run
 
-WAR = Tag("medtop:16000000", "Conflit, guerre et paix", "conflict, war and peace", 0.9,
-          ("guerre*",))
+WAR = Tag(
+    "medtop:16000000", "Conflit, guerre et paix", "conflict, war and peace", 0.9, ("guerre*",)
+)
 ARMED = Tag("medtop:20000056", "Conflit armé", "armed conflict", 0.8, ("guerre*",), level=2)
 KP = Entity("country", "North Korea", "KP", 3)
 
@@ -41,8 +42,9 @@ def test_saving_twice_is_idempotent_and_views_count_articles(db):
     for _ in range(2):
         save(path, {first: [WAR, ARMED]}, {first: [KP, Entity("city", "Pyongyang", "KP", 1)]})
     assert rows(path, "SELECT count(*) FROM article_topics") == [(2,)]
-    assert rows(path, "SELECT code, evidence, tagger_version FROM article_topics WHERE level = 1"
-                ) == [("medtop:16000000", ["guerre*"], "1.0")]
+    assert rows(
+        path, "SELECT code, evidence, tagger_version FROM article_topics WHERE level = 1"
+    ) == [("medtop:16000000", ["guerre*"], "1.0")]
     assert rows(path, "SELECT count(*) FROM article_entities") == [(2,)]
     daily = rows(path, "SELECT day, language, code, articles FROM topic_daily ORDER BY code")
     assert daily[0][1:] == ("fr", "medtop:16000000", 1) and str(daily[0][0]) == "2026-11-20"

@@ -139,7 +139,8 @@ class DemoSite:
     """Six fictional outlets with pages, feeds, sitemaps and an OPML list, answered in memory.
 
     Every article page also answers at `…/amp` with `rel=canonical` to the main URL.
-    `revision=1` serves the corrected texts of `articles/revisions/` (a later run of the site);
+    `revision=1` (or `set_revision(1)` later) serves the corrected texts of
+    `articles/revisions/` (what a later run sees);
     `variants=True` adds to each feed an AMP-URL entry for every syndicated (`story:`) article.
     """
 
@@ -150,8 +151,14 @@ class DemoSite:
             raise ValueError("copies must be at least 1")
         self.base_url = base_url.rstrip("/")
         self.copies = copies
-        self.revision = revision
         self.variants = variants
+        self.set_revision(revision)
+
+    def set_revision(self, revision: int) -> None:
+        """Serve the site as of `revision` from now on (1: with the corrected texts), at the same
+        URLs: what a later run of an ingest sees."""
+        self.revision = revision
+        copies = self.copies
         self._themes = {theme.slug: theme for theme in THEMES}
         self._editions: dict[tuple[str, int], list[Story]] = {}
         for theme in THEMES:

@@ -22,9 +22,10 @@ class DedupConfig:
     near_threshold: float = 0.5  # estimated Jaccard of 3-word shingles of the body
     numbers_agree: float = 0.8  # share of the numbers of the side with fewer that both have
     names_agree: float = 0.6  # the same for names, when both sides give two numbers or more
-    names_alone_agree: float = 0.8  # for names, when a side gives fewer than two numbers
+    names_alone_agree: float = 0.85  # for names, when a side gives fewer than two numbers
     story_threshold: float = 0.2  # Jaccard of the names-and-numbers sets, for a cluster
     story_numbers_agree: float = 0.75
+    story_numbers_shared: int = 3  # telling numbers in common that stand for a protagonist
     protagonists_shared: int = 2  # of the three most frequent names of each, in the other
     cluster_window: timedelta = timedelta(hours=48)  # between the event times of one cluster
     min_exact_words: int = 20  # shorter texts (stubs, notices) are never linked by content
@@ -52,6 +53,7 @@ class DedupResult:
     story_signature: bytes  # MinHash of the facts, uint32, story.num_perm of them
     scheme: str
     words: int
+    headline: tuple[str, ...] = ()  # names of the title that the body names too
 
 
 @dataclass(frozen=True)
@@ -69,6 +71,7 @@ class _Features:
     words: list[int]
     facts: list[tuple[str, ...]]
     protagonists: list[tuple[str, ...]]
+    headlines: list[tuple[str, ...]]
     bodies: np.ndarray
     stories: np.ndarray
 
@@ -89,6 +92,7 @@ def features(articles: Sequence[Article], config: DedupConfig) -> _Features:
         words=[len(t) for t in tokens],
         facts=found,
         protagonists=[text.protagonists(a.text) for a in articles],
+        headlines=[text.headline_names(a.title, f) for a, f in zip(articles, found, strict=True)],
         bodies=minhash.signatures(tokens, config.body),
         stories=minhash.signatures(found, config.story),
     )
@@ -124,11 +128,13 @@ def facts_agree(left: DedupResult, right: DedupResult, config: DedupConfig) -> b
 
 
 def same_protagonists(left: DedupResult, right: DedupResult, need: int) -> bool:
-    """Whether `need` of the protagonists of each side are names of the other (a side with
-    fewer protagonists than that is judged by its most frequent names instead)."""
+    """Whether `need` of the protagonists of each side are names of the other. A side that
+    mentions no name twice (a short or cut copy) is only judged when the other side is alike;
+    then each is judged by its most frequent names."""
+    sides = [(m, o) for m, o in ((left, right), (right, left)) if m.protagonists]
     return all(
         len(set(_leads(mine, need)) & set(other.facts)) >= min(need, len(_leads(mine, need)))
-        for mine, other in ((left, right), (right, left))
+        for mine, other in sides or ((left, right), (right, left))
     )
 
 
@@ -142,7 +148,9 @@ def _leads(result: DedupResult, need: int) -> tuple[str, ...]:
 
 def same_event(left: DedupResult, right: DedupResult, config: DedupConfig) -> bool:
     """Whether two articles close in time tell one event: alike names and numbers overall, the
-    same protagonists on both sides, and no conflicting numbers."""
+    same protagonists on both sides, the name each mentions most named by the other, a
+    headline name of one side named by the other, and no conflicting numbers. Articles sharing
+    several telling numbers need only share one protagonist."""
     (nums_l, _), (nums_r, _) = _split(left.facts), _split(right.facts)
     union = len(set(left.facts) | set(right.facts))
     shared = len(set(left.facts) & set(right.facts))
@@ -153,7 +161,26 @@ def same_event(left: DedupResult, right: DedupResult, config: DedupConfig) -> bo
     need = config.protagonists_shared
     if min(len(_leads(left, need)), len(_leads(right, need))) < need:
         return False  # without names to compare, no cluster beyond copies
+    for mine, other in ((left, right), (right, left)):
+        if mine.protagonists and mine.protagonists[0] not in other.facts:
+            return False  # the name it mentions most is not in the other story
+    if (
+        left.headline
+        and right.headline
+        and not (set(left.headline) & set(right.facts) or set(right.headline) & set(left.facts))
+    ):
+        return False  # neither headline's subject is in the other story
+    same_figures = len(_telling(nums_l & nums_r)) >= config.story_numbers_shared
+    if not (left.protagonists or right.protagonists or same_figures):
+        return False  # no name mentioned twice on either side: too little to tell an event
+    if same_figures:
+        need = 1  # the same figures: one shared protagonist is enough
     return same_protagonists(left, right, need)
+
+
+def _telling(numbers: set[str]) -> set[str]:
+    """Numbers that tell an event apart: not single digits, not years 1900 to 2099."""
+    return {n for n in numbers if len(n) > 2 and not (len(n) == 5 and n[1:3] in ("19", "20"))}
 
 
 class Deduplicator:
@@ -230,6 +257,7 @@ class Deduplicator:
             event_at=event_time(article),
             facts=found.facts[i],
             protagonists=found.protagonists[i],
+            headline=found.headlines[i],
             signature=found.bodies[i].astype("<u4").tobytes(),
             story_signature=found.stories[i].astype("<u4").tobytes(),
             scheme=self.config.body.name,
@@ -278,9 +306,15 @@ class Deduplicator:
             them = self._results[other]
             if abs(self._times[other] - self._times[row]) > window:
                 continue
-            if sim > best_sim and same_event(me, them, config):
+            if sim > best_sim and same_event(me, them, config) and self._fits(me, them.cluster_id):
                 best, best_sim = them, sim
         return replace(me, cluster_id=best.cluster_id) if best else me
+
+    def _fits(self, me: DedupResult, cluster: str) -> bool:
+        """Whether an article tells the event of a cluster's first article too (so a chain of
+        alike articles cannot walk a cluster over to another event)."""
+        first = self._results[self._members[cluster][0]]
+        return first.article_id == me.article_id or same_event(me, first, self.config)
 
     def _merge(self, clusters: set[str]) -> None:
         """Fold clusters into the one whose first article came first."""

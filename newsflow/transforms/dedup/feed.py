@@ -1,8 +1,9 @@
 """Feed-level dedup: which entries to fetch, given what the warehouse has already seen.
 
 An entry is known when its source already gave the same GUID, or when its link's canonical
-URL (host and AMP variants folded, see `extractors.urls.article_id`) is stored. A known entry is
-not fetched again, except as an update check while its article is young.
+URL (host and AMP variants folded, see `extractors.urls.article_id`) or the link itself is
+stored (a page whose `rel=canonical` named another URL). A known entry is not fetched again,
+except as an update check while its article is young.
 """
 
 from __future__ import annotations
@@ -28,6 +29,7 @@ class SeenEntry:
     published_at: datetime | None
     fetched_at: datetime
     checked_at: datetime  # the last time its page was fetched
+    url: str | None = None  # the URL its page was fetched from
 
 
 @dataclass(frozen=True)
@@ -55,6 +57,7 @@ def plan_fetches(
     (known, younger than `update_window`, not checked for `recheck_every`), and skipped."""
     by_guid = {(s.source, s.guid): s for s in seen if s.guid}
     by_id = {s.article_id: s for s in seen}
+    by_url = {s.url: s for s in seen if s.url}
     new, updates, skipped = [], [], []
     taken: set[object] = set()
     for entry in entries:
@@ -63,7 +66,11 @@ def plan_fetches(
             skipped.append(entry)
             continue
         taken.update(k for k in (key_id, key_guid) if k)
-        known = (by_guid.get(key_guid) if key_guid else None) or by_id.get(key_id)
+        known = (
+            (by_guid.get(key_guid) if key_guid else None)
+            or by_id.get(key_id)
+            or by_url.get(entry.link)
+        )
         if known is None:
             new.append(entry)
         elif wants_update(known, now, update_window, recheck_every):

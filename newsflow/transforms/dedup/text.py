@@ -8,6 +8,8 @@ import unicodedata
 from collections import Counter
 from collections.abc import Sequence
 
+from babel.dates import get_day_names, get_month_names
+
 # scripts written without spaces between words: shingles are made of characters there
 UNSPACED_LANGUAGES = frozenset({"zh", "ja", "th", "lo", "km", "my", "bo"})
 SHINGLE_WORDS = 3
@@ -20,6 +22,24 @@ _APOSTROPHES = "'\u2019"
 _NAME = re.compile(rf"[^\W\d_][\w{_APOSTROPHES}-]*")
 _SENTENCE_END = frozenset('.!?:;"\u201c\u201d\u00ab\u00bb\u2014\u2013-\n')
 _POSSESSIVE = re.compile(rf"[{_APOSTROPHES}]s$")
+CALENDAR_LOCALES = ("en", "fr", "de", "es", "it", "pt", "nl")
+
+
+def _calendar_words() -> frozenset[str]:
+    """Month and weekday names and their abbreviations (CLDR, through Babel), casefolded: they
+    are capitalised in several languages but name no one ("Nov", "Monday", "Januar")."""
+    words: set[str] = set()
+    for locale in CALENDAR_LOCALES:
+        for width in ("wide", "abbreviated"):
+            for names in (
+                get_month_names(width, locale=locale),
+                get_day_names(width, locale=locale),
+            ):
+                words.update(n.casefold().rstrip(".") for n in names.values())
+    return frozenset(w for w in words if len(w) >= 3)
+
+
+CALENDAR_WORDS = _calendar_words()
 
 
 def _not_word_pattern() -> re.Pattern[str]:
@@ -93,18 +113,31 @@ def facts(text: str) -> tuple[str, ...]:
     return names + tuple(n for n, _ in numbers.most_common())
 
 
+def headline_names(title: str | None, body_facts: Sequence[str]) -> tuple[str, ...]:
+    """The capitalised words of a headline that the body names too (Title Case words that are
+    not names are left out that way), in the headline's order."""
+    if not title:
+        return ()
+    names = set(body_facts)
+    words = (_POSSESSIVE.sub("", m.group().casefold()) for m in _NAME.finditer(title))
+    return tuple(dict.fromkeys(w for w in words if w in names))
+
+
 def protagonists(text: str, count: int = 3) -> tuple[str, ...]:
     """The names a text mentions more than once, the `count` most frequent."""
     return tuple(name for name, n in _names(text).most_common(count) if n > 1)
 
 
 def _names(text: str) -> Counter[str]:
-    """Occurrences of each name: a capitalised word that does not open a sentence."""
+    """Occurrences of each name: a capitalised word that does not open a sentence and is no
+    month or weekday."""
     names: Counter[str] = Counter()
     for match in _NAME.finditer(text):
         word = match.group()
         if word[0].isupper() and not _opens_sentence(text, match.start()):
-            names[_POSSESSIVE.sub("", word.casefold()).rstrip(_APOSTROPHES + "-")] += 1
+            name = _POSSESSIVE.sub("", word.casefold()).rstrip(_APOSTROPHES + "-")
+            if name not in CALENDAR_WORDS:
+                names[name] += 1
     return names
 
 
