@@ -1,10 +1,11 @@
-"""The `newsflow` command line: demo, ingest, sql."""
+"""The `newsflow` command line: ingest, demo, sources, retag, sql."""
 
 from __future__ import annotations
 
 import os
 import sys
 import tempfile
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Annotated
 
@@ -12,7 +13,7 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
-from newsflow.errors import NewsflowError
+from newsflow.errors import ConfigError, NewsflowError
 
 app = typer.Typer(
     help="newsflow: news feeds to clean, analyst-ready articles in DuckDB.",
@@ -134,6 +135,51 @@ def demo(
             highlight=False,
             soft_wrap=True,
         )
+
+
+@app.command()
+def retag(
+    db: DbOption = None,
+    since: Annotated[
+        str | None,
+        typer.Option(help="Only articles fetched on or after this date (YYYY-MM-DD, or ISO time)."),
+    ] = None,
+    tagger: Annotated[
+        str | None, typer.Option(help="Tagger to run [default: $NEWSFLOW_TAGGER or lexicon].")
+    ] = None,
+    every: Annotated[
+        bool, typer.Option("--all", help="Re-tag even articles already tagged by this version.")
+    ] = False,
+) -> None:
+    """Re-tag stored articles with topics, places and keywords, without fetching anything."""
+    from newsflow.flows.retag import retag as run_retag
+    from newsflow.settings import Settings
+
+    settings = Settings.from_env()
+    name = tagger or settings.tagger or "lexicon"
+    report = run_retag(
+        db or settings.db_path,
+        name,
+        _parse_since(since),
+        every=every,
+        workers=settings.worker_count,
+    )
+    console.print(
+        f"Retagged {report.articles} articles with {report.tagger} {report.tagger_version}: "
+        f"{report.tagged} with topics, {report.failed} failed.",
+        soft_wrap=True,
+    )
+
+
+def _parse_since(raw: str | None) -> datetime | None:
+    """A --since value as an aware datetime (UTC when no offset is given)."""
+    if raw is None:
+        return None
+    try:
+        moment = datetime.fromisoformat(raw)
+    except ValueError:
+        raise ConfigError(f"--since {raw!r}: expected a date like 2026-11-01") from None
+    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
 
 
 @app.command()

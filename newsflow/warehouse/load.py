@@ -63,6 +63,21 @@ def load_run(
     return run, added
 
 
+def save_enrichments(db_path: str | Path, enrichments: Mapping[str, Enrichment]) -> None:
+    """Replace the topics, places and keywords of stored articles (a retag), in one
+    transaction."""
+    if not enrichments:
+        return
+    with connect(db_path) as connection:
+        connection.execute("BEGIN TRANSACTION")
+        try:
+            _save_enrichments(connection, enrichments, set(enrichments))
+            connection.execute("COMMIT")
+        except duckdb.Error as exc:
+            connection.execute("ROLLBACK")
+            raise WarehouseError(f"{db_path}: saving tags failed: {exc}") from None
+
+
 def _upsert_sources(connection: duckdb.DuckDBPyConnection, states: Sequence[SourceState]) -> None:
     """Insert new sources and refresh known ones (their `added_at` is kept)."""
     if not states:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from datetime import timedelta
+from datetime import datetime, timedelta
 from pathlib import Path
 
 import pyarrow as pa
@@ -13,6 +13,7 @@ from newsflow.transforms.dedup import DedupState, SeenEntry
 from newsflow.transforms.dedup.batch import event_span
 from newsflow.warehouse import arrow, dedup
 from newsflow.warehouse.db import connect
+from newsflow.warehouse.topics import ArticleText, articles_to_tag
 
 
 def source_states(db_path: str | Path, urls: Iterable[str]) -> dict[str, SourceState]:
@@ -55,3 +56,13 @@ def dedup_inputs(
         stored = dedup.stored_articles(connection, [a.article_id for a in articles])
         state = dedup.load_state(connection, since=span[0] - window, until=span[1] + window)
     return state, stored
+
+
+def articles_to_retag(
+    db_path: str | Path, since: datetime | None, lacking: tuple[str, str] | None
+) -> list[ArticleText]:
+    """Stored articles fetched at or after `since` (all when None); with `lacking` = (tagger,
+    version), only those without topics from that tagger version."""
+    tagger, version = lacking if lacking else (None, None)
+    with connect(db_path) as connection:
+        return articles_to_tag(connection, since, tagger=tagger, tagger_version=version)
