@@ -40,6 +40,8 @@ class Settings:
     update_window_hours: float = 24.0  # refetch articles this young to look for corrections
     recheck_minutes: float = 60.0  # ... at most this often; 0 hours: no update checks
     dedup_window_days: float = 30.0  # near-duplicate and cluster lookups reach this far
+    spool: Path | None = None  # staged loads; None: `<warehouse file>.spool/` beside it
+    lock_wait: float = 60.0  # seconds a load waits for a warehouse another process holds
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None) -> Settings:
@@ -71,7 +73,14 @@ class Settings:
             ),
             recheck_minutes=_number(env, "NEWSFLOW_RECHECK_MINUTES", cls.recheck_minutes),
             dedup_window_days=_number(env, "NEWSFLOW_DEDUP_WINDOW_DAYS", cls.dedup_window_days),
+            spool=Path(env["NEWSFLOW_SPOOL"]) if env.get("NEWSFLOW_SPOOL") else None,
+            lock_wait=_number(env, "NEWSFLOW_LOCK_WAIT", cls.lock_wait),
         )
+
+    def spool_for(self, db_path: str | Path) -> Path:
+        """The spool folder of a warehouse file."""
+        db_path = Path(db_path)
+        return self.spool or db_path.with_name(db_path.name + ".spool")
 
     @property
     def worker_count(self) -> int:

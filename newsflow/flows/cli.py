@@ -236,6 +236,16 @@ def _print_report(report: object) -> None:
         if len(report.failed_pages) > MAX_LISTED:
             console.print(f"  … and {len(report.failed_pages) - MAX_LISTED} more (see fetches)")
     run = report.run
+    if report.earlier_runs_loaded:
+        console.print(f"Loaded {report.earlier_runs_loaded} earlier run(s) waiting in the spool.")
+    if report.load_error:
+        console.print(
+            f"Load deferred: {report.staged_runs} run(s) staged, loaded by the next run: "
+            f"{report.load_error}",
+            markup=False,
+            highlight=False,
+            soft_wrap=True,
+        )
     console.print(
         f"Run {run.run_id}: {run.sources} sources, {run.sources_due} due "
         f"({run.feeds_ok} ok, {run.feeds_not_modified} "

@@ -13,7 +13,7 @@ from dataclasses import dataclass, replace
 from datetime import UTC, datetime, timedelta
 from typing import TypeVar
 
-from prefect import flow, task, unmapped
+from prefect import flow, get_run_logger, task, unmapped
 from prefect.cache_policies import NO_CACHE
 from prefect.runtime import flow_run
 
@@ -28,8 +28,10 @@ from newsflow.transforms.dedup import FetchPlan, plan_fetches
 from newsflow.transforms.dedup.batch import DedupBatch, dedup_batch
 from newsflow.transforms.feed_state import initial_state, next_state, source_events
 from newsflow.transforms.schedule import is_due
-from newsflow.warehouse.load import load_run
+from newsflow.warehouse import spool
+from newsflow.warehouse.load import SpoolResult, load_pending
 from newsflow.warehouse.read import dedup_inputs, seen_entries, source_states
+from newsflow.warehouse.spool import StagedLoad
 
 _TASK = {"cache_policy": NO_CACHE, "persist_result": False}
 T = TypeVar("T")
@@ -56,6 +58,9 @@ class IngestReport:
     sources: tuple[SourceReport, ...]
     db_path: str
     failed_pages: tuple[tuple[str, str], ...] = ()  # (url, error)
+    earlier_runs_loaded: int = 0  # staged runs of earlier, interrupted loads now loaded
+    load_error: str | None = None  # why this run's load was deferred (it stays staged)
+    staged_runs: int = 0  # runs waiting in the spool after this one
 
 
 @task(**_TASK)
@@ -113,8 +118,10 @@ def load(
     polls: list[FeedPoll],
     events: list[SourceEvent],
     dedup: DedupBatch,
-) -> tuple[RunRecord, set[str]]:
-    """Write the run into the warehouse in one transaction."""
+    settings: Settings,
+) -> tuple[RunRecord, set[str], SpoolResult]:
+    """Stage the run in the spool, then load every staged run into the warehouse, each in one
+    transaction. When the warehouse cannot be written, the run stays staged for the next one."""
     fetches = [f for p in polls for f in (p.fetch, *p.other_fetches)]
     fetches += [o.fetch for o in outcomes]
     articles = [o.article for o in outcomes if o.article is not None]
@@ -123,7 +130,17 @@ def load(
         for o in outcomes
         if o.article is not None and o.enrichment is not None
     }
-    return load_run(db, run, states, fetches, articles, events, enrichments, dedup)
+    folder = settings.spool_for(db)
+    spool.stage(folder, StagedLoad(run, states, fetches, articles, events, enrichments, dedup))
+    result = load_pending(db, folder, wait=settings.lock_wait)
+    if result.error:
+        get_run_logger().error(
+            "load deferred, %d run(s) staged in %s: %s", result.waiting, folder, result.error
+        )
+    for loaded, added in result.loaded:
+        if loaded.run_id == run.run_id:
+            return loaded, added, result
+    return replace(run, status="staged"), set(), result
 
 
 @flow(name="ingest", persist_result=False)
@@ -162,9 +179,17 @@ def ingest(feeds: str = "feeds.yaml", db: str | None = None, force: bool = False
     states, events = _next_states(sources, stored, polls, started)
     run = _run_record(started, sources, due, polls, entries, outcomes)
     run = replace(run, pages_rechecked=len(plan.updates))
-    run, added = load(db_path, run, states, outcomes, polls, events, found)
+    run, added, loads = load(db_path, run, states, outcomes, polls, events, found, settings)
     failed = tuple((o.fetch.url, o.fetch.error or "") for o in outcomes if _is_failed_page(o))
-    return IngestReport(run, tuple(_source_reports(polls, outcomes, added)), db_path, failed)
+    return IngestReport(
+        run,
+        tuple(_source_reports(polls, outcomes, added)),
+        db_path,
+        failed,
+        earlier_runs_loaded=sum(1 for r, _ in loads.loaded if r.run_id != run.run_id),
+        load_error=loads.error,
+        staged_runs=loads.waiting,
+    )
 
 
 def _batches(items: Sequence[T], size: int) -> list[list[T]]:

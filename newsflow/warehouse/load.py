@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, TypeVar
 
@@ -12,8 +13,8 @@ import duckdb
 from newsflow.errors import WarehouseError
 from newsflow.models import Article, FetchResult, RunRecord, SourceEvent, SourceState
 from newsflow.transforms.dedup.batch import DedupBatch
-from newsflow.warehouse import arrow, dedup
-from newsflow.warehouse.db import connect
+from newsflow.warehouse import arrow, dedup, spool
+from newsflow.warehouse.db import LOCK_RETRY_SECONDS, connect
 from newsflow.warehouse.topics import save_tags
 
 if TYPE_CHECKING:  # the warehouse stores enrichments; it does not compute them
@@ -35,12 +36,13 @@ def load_run(
     events: Sequence[SourceEvent] = (),
     enrichments: Mapping[str, Enrichment] | None = None,
     dedup_batch: DedupBatch | None = None,
+    wait: float = LOCK_RETRY_SECONDS,
 ) -> tuple[RunRecord, set[str]]:
     """Write everything a run produced in one transaction; return the run with `articles_new`,
     `articles_duplicate` and `articles_revised` set, and the ids of the articles actually added.
     Loading the same records twice adds nothing."""
     dedup_batch = dedup_batch or DedupBatch()
-    with connect(db_path) as connection:
+    with connect(db_path, wait=wait) as connection:
         connection.execute("BEGIN TRANSACTION")
         try:
             _upsert_sources(connection, sources)
@@ -61,6 +63,46 @@ def load_run(
             connection.execute("ROLLBACK")
             raise WarehouseError(f"{db_path}: load of run {run.run_id} failed: {exc}") from None
     return run, added
+
+
+@dataclass(frozen=True)
+class SpoolResult:
+    """What `load_pending` did: the loads it committed, and why it stopped early, if it did."""
+
+    loaded: tuple[tuple[RunRecord, set[str]], ...]
+    error: str | None = None
+    waiting: int = 0  # staged loads still in the spool
+
+
+def load_pending(
+    db_path: str | Path, folder: Path, wait: float = LOCK_RETRY_SECONDS
+) -> SpoolResult:
+    """Load every staged run of the spool, oldest first, each in one transaction, deleting its
+    file after the commit. A warehouse error (locked past `wait`, disk full …) stops the loop
+    and leaves the remaining files for the next run."""
+    loaded = []
+    for path in spool.pending(folder):
+        staged = spool.read(path)
+        if staged is None:
+            continue
+        try:
+            loaded.append(
+                load_run(
+                    db_path,
+                    staged.run,
+                    staged.sources,
+                    staged.fetches,
+                    staged.articles,
+                    staged.events,
+                    staged.enrichments,
+                    staged.dedup,
+                    wait=wait,
+                )
+            )
+        except WarehouseError as exc:
+            return SpoolResult(tuple(loaded), str(exc), len(spool.pending(folder)))
+        spool.done(path)
+    return SpoolResult(tuple(loaded))
 
 
 def save_enrichments(db_path: str | Path, enrichments: Mapping[str, Enrichment]) -> None:

@@ -117,3 +117,28 @@ def test_ingest_twice_loads_once_and_records_every_failure(
     assert rows(db, "SELECT max(consecutive_failures) FROM sources") == [(2,)]
     health = dict(rows(db, "SELECT url, next_fetch_at > now() FROM feed_health"))
     assert all(health.values()) and len(health) == len(demo_site.feed_urls()) + 4
+
+
+def test_ingest_first_loads_runs_left_in_the_spool(prefect_harness, demo_site, tmp_path):
+    from newsflow.settings import Settings
+    from newsflow.warehouse import spool
+    from newsflow.warehouse.spool import StagedLoad
+    from tests.factories import make_article, make_run
+
+    db = tmp_path / "warehouse.duckdb"
+    orphan = make_article(1)  # fetched by a run that was killed before its load
+    spool.stage(
+        Settings.from_env().spool_for(db),
+        StagedLoad(make_run("killed-run"), [], [], [orphan]),
+    )
+    feeds = tmp_path / "feeds.yaml"
+    feeds.write_text(f"sources:\n  - url: {demo_site.feed_urls()[0]}\n")
+    report = ingest(feeds=str(feeds), db=str(db))
+    assert report.earlier_runs_loaded == 1 and report.load_error is None
+    assert rows(db, f"SELECT count(*) FROM articles WHERE article_id = '{orphan.article_id}'") == [
+        (1,)
+    ]
+    assert rows(db, "SELECT count(*) FROM runs") == [(2,)]
+    assert report.run.articles_new > 0 and not list(
+        Settings.from_env().spool_for(db).glob("*.load")
+    )

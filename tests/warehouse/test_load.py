@@ -10,6 +10,7 @@ from newsflow.warehouse.db import available_migrations, connect
 from newsflow.warehouse.load import load_run
 from newsflow.warehouse.read import seen_entries, source_states
 from tests.factories import NOW, make_article, make_fetch, make_run, make_state
+from tests.locks import warehouse_locked
 
 
 @pytest.fixture
@@ -92,29 +93,15 @@ def test_failed_load_rolls_back_everything(db):
 
 
 def test_a_locked_warehouse_waits_then_fails_clearly(db, tmp_path):
-    import subprocess
-    import sys
 
     with connect(db):
         pass
-    holder = subprocess.Popen(
-        [
-            sys.executable,
-            "-c",
-            f"import duckdb,time; c=duckdb.connect({str(db)!r}); print('locked', flush=True); "
-            "time.sleep(30)",
-        ],
-        stdout=subprocess.PIPE,
-        text=True,
-    )
-    try:
-        assert holder.stdout.readline().strip() == "locked"
-        with pytest.raises(WarehouseError, match="cannot open warehouse"), connect(db, wait=0.5):
-            pass
-    finally:
-        holder.kill()
-        holder.wait()
-        holder.stdout.close()
+    with (
+        warehouse_locked(db),
+        pytest.raises(WarehouseError, match="cannot open warehouse"),
+        connect(db, wait=0.5),
+    ):
+        pass
     with connect(db, wait=5):  # free again once the other process is gone
         pass
 
