@@ -5,6 +5,8 @@ from __future__ import annotations
 import os
 import sys
 import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Annotated
@@ -120,8 +122,8 @@ def demo(
         report = ingest_flow(feeds=str(feeds), db=str(db))
         _print_report(report)
         site.set_revision(1)
-        os.environ.update(LATER_RUN)
-        later = ingest_flow(feeds=str(feeds), db=str(db), force=True).run
+        with _environment(LATER_RUN):
+            later = ingest_flow(feeds=str(feeds), db=str(db), force=True).run
     console.print(
         f"Later run, corrected articles served: {later.pages_rechecked} articles rechecked, "
         f"{later.articles_revised} revised, {later.articles_new} new.",
@@ -256,6 +258,21 @@ def _print_report(report: object) -> None:
         f"→ {report.db_path}",
         soft_wrap=True,
     )
+
+
+@contextmanager
+def _environment(values: dict[str, str]) -> Iterator[None]:
+    """Set environment variables for the block, then restore what was there."""
+    saved = {name: os.environ.get(name) for name in values}
+    os.environ.update(values)
+    try:
+        yield
+    finally:
+        for name, value in saved.items():
+            if value is None:
+                os.environ.pop(name, None)
+            else:
+                os.environ[name] = value
 
 
 def _remove_warehouse(path: Path) -> None:
