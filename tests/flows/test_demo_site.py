@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import gzip
+import itertools
 import json
 import re
 import urllib.error
 import urllib.request
 import xml.etree.ElementTree as ET
 from collections import Counter
+from collections.abc import Iterator
 from email.utils import parsedate_to_datetime
 from html.parser import HTMLParser
 from urllib.parse import urlsplit
@@ -16,8 +18,11 @@ from urllib.parse import urlsplit
 import feedparser
 import pytest
 
+from newsflow.extractors.feed_archives import FeedPages, feed_pages, wordpress_page_url
+from newsflow.extractors.sitemaps import parse_sitemap, sitemaps_from_robots, url_in_range
 from newsflow.flows.demo import DemoArticle, DemoSite, serve_demo_site
 from newsflow.flows.demo.content import ARTICLES_DIR
+from newsflow.flows.demo.site import PAGE_SIZE, PAGED_OUTLETS
 
 BASE = "http://127.0.0.1:8000"
 WIRE_STORY = "wire-harbour-strike"
@@ -324,3 +329,144 @@ def test_serves_over_real_http() -> None:
         not_modified.value.close()
     with pytest.raises(urllib.error.URLError):
         urllib.request.urlopen(feed_url, timeout=2)
+
+
+@pytest.fixture(scope="module")
+def served() -> Iterator[DemoSite]:
+    """The demo site over real HTTP on 127.0.0.1."""
+    with serve_demo_site() as live:
+        yield live
+
+
+def fetch(url: str) -> tuple[int, str, bytes]:
+    """GET over loopback HTTP: status, content type and body, error statuses included."""
+    try:
+        with urllib.request.urlopen(url, timeout=5) as response:
+            return response.status, response.headers["Content-Type"], response.read()
+    except urllib.error.HTTPError as error:
+        with error:
+            return error.code, error.headers["Content-Type"], error.read()
+
+
+def served_urls(site: DemoSite, slug: str) -> list[str]:
+    """Absolute URLs of an outlet's articles that have a page, newest first."""
+    articles = [a for a in site.articles if a.outlet == slug and a.status != "gone"]
+    return [site.base_url + a.path for a in sorted(articles, key=lambda a: a.published)][::-1]
+
+
+def test_robots_txt_names_every_sitemap_over_http(served: DemoSite) -> None:
+    status, _, body = fetch(served.base_url + "/robots.txt")
+    assert status == 200
+    outlet_sitemaps = [f"{served.base_url}/{o.slug}/sitemap.xml" for o in served.outlets]
+    assert sitemaps_from_robots(body) == [*outlet_sitemaps, served.base_url + "/sitemap_index.xml"]
+
+
+def test_sitemap_index_leads_to_every_article_page(served: DemoSite) -> None:
+    index_url = served.base_url + "/sitemap_index.xml"
+    status, content_type, body = fetch(index_url)
+    assert status == 200 and content_type.startswith("application/xml")
+    index = parse_sitemap(body, index_url)
+    assert (index.kind, index.error, index.urls) == ("index", None, ())
+    assert [s.loc for s in index.sitemaps] == [
+        f"{served.base_url}/{o.slug}/{name}"
+        for o in served.outlets
+        for name in ("sitemap.xml", "news-sitemap.xml")
+    ]
+    found = []
+    for child in index.sitemaps:
+        slug = urlsplit(child.loc).path.split("/")[1]
+        listed = [a for a in served.articles if a.outlet == slug and a.status != "gone"]
+        assert child.lastmod == max(a.published for a in listed)
+        sitemap = parse_sitemap(fetch(child.loc)[2], child.loc)
+        assert (sitemap.kind, sitemap.error) == ("urlset", None)
+        assert [u.loc for u in sitemap.urls] == served_urls(served, slug), child.loc
+        found += [u.loc for u in sitemap.urls]
+    pages = {served.base_url + a.path for a in served.articles if a.status != "gone"}
+    assert set(found) == pages and len(found) == 2 * len(pages)
+
+
+def test_news_sitemaps_carry_publication_title_and_language(served: DemoSite) -> None:
+    for outlet in served.outlets:
+        news_url = f"{served.base_url}/{outlet.slug}/news-sitemap.xml"
+        news = parse_sitemap(fetch(news_url)[2], news_url)
+        assert [u.loc for u in news.urls] == served_urls(served, outlet.slug)
+        articles = {served.base_url + a.path: a for a in served.articles}
+        for url in news.urls:
+            article = articles[url.loc]
+            assert (url.published_at, url.title) == (article.published, article.title)
+            assert (url.language, url.publication) == (outlet.language, outlet.name)
+            assert url.published_at is not None and url.published_at.tzinfo is not None
+    veilleur = parse_sitemap(fetch(f"{served.base_url}/veilleur/news-sitemap.xml")[2], BASE)
+    fourth = sorted((u.published_at for u in veilleur.urls if u.published_at), reverse=True)[3]
+    recent = [u.loc for u in veilleur.urls if url_in_range(u, fourth, None)]
+    assert recent == served_urls(served, "veilleur")[:4]
+    older = [u.loc for u in veilleur.urls if url_in_range(u, None, fourth)]
+    assert older == served_urls(served, "veilleur")[4:]
+
+
+def test_following_prev_archive_reaches_every_article_once(served: DemoSite) -> None:
+    for slug in PAGED_OUTLETS:
+        outlet = next(o for o in served.outlets if o.slug == slug)
+        feed_url = served.base_url + outlet.feed_path
+        feed_body = fetch(feed_url)[2]
+        in_feed = [e.link for e in feedparser.parse(feed_body).entries]
+        subscription = feed_pages(feed_body, feed_url)
+        assert not subscription.is_archive and subscription.prev_archive
+        archives: list[str] = []
+        batches: list[list[feedparser.FeedParserDict]] = []
+        url: str | None = subscription.prev_archive
+        while url is not None:
+            assert url not in archives and len(archives) < 10, url
+            status, content_type, body = fetch(url)
+            assert status == 200 and content_type.startswith(f"application/{outlet.feed_format}")
+            pages = feed_pages(body, url)
+            assert pages.is_archive and pages.current == feed_url
+            parsed = feedparser.parse(body)
+            assert not parsed.bozo, url
+            archives.append(url)
+            batches.append(parsed.entries)
+            url = pages.prev_archive
+        assert len(archives) == -(-len(in_feed) // PAGE_SIZE) >= 3
+        assert archives[0] == f"{served.base_url}/{slug}/archive/{len(archives)}.xml"
+        links = [entry.link for batch in batches for entry in batch]
+        assert Counter(links) == Counter(in_feed) and len(set(links)) == len(links)
+        for newer, older in itertools.pairwise(batches):  # archives run back in time
+            assert min(e.published_parsed for e in newer) > max(e.published_parsed for e in older)
+        oldest = feed_pages(fetch(archives[-1])[2], archives[-1])
+        assert oldest.prev_archive is None and oldest.next_archive == archives[-2]
+
+
+def test_wordpress_pages_list_older_items_until_404(served: DemoSite) -> None:
+    for slug in PAGED_OUTLETS:
+        outlet = next(o for o in served.outlets if o.slug == slug)
+        feed_url = served.base_url + outlet.feed_path
+        in_feed = [e.link for e in feedparser.parse(fetch(feed_url)[2]).entries]
+        pages: list[list[str]] = []
+        while len(pages) < 10:
+            status, content_type, body = fetch(wordpress_page_url(feed_url, len(pages) + 1))
+            if status == 404:
+                assert content_type.startswith("text/html") and outlet.name.encode() in body
+                break
+            assert status == 200, (slug, len(pages) + 1)
+            pages.append([e.link for e in feedparser.parse(body).entries])
+        assert len(pages) >= 3
+        assert [len(p) for p in pages[:-1]] == [PAGE_SIZE] * (len(pages) - 1)
+        assert [link for page in pages for link in page] == in_feed  # newest first, each once
+
+
+def test_only_paged_outlets_have_archives(site: DemoSite) -> None:
+    assert set(PAGED_OUTLETS) <= {o.slug for o in site.outlets}
+    for outlet in site.outlets:
+        feed_url = BASE + outlet.feed_path
+        body = get(site, feed_url)[2]
+        pages = feed_pages(body, feed_url)
+        if outlet.slug in PAGED_OUTLETS:
+            assert pages.prev_archive == f"{BASE}/{outlet.slug}/archive/3.xml"
+            assert get(site, f"{BASE}/{outlet.slug}/archive/4.xml")[0] == 404
+            assert get(site, f"{BASE}/{outlet.slug}/archive/0.xml")[0] == 404
+            for query in ("?paged=0", "?paged=x", "?paged=4"):
+                assert get(site, feed_url + query)[0] == 404, query
+        else:
+            assert pages == FeedPages()
+            assert get(site, feed_url + "?paged=2")[2] == body  # the query is ignored there
+            assert get(site, f"{BASE}/{outlet.slug}/archive/1.xml")[0] == 404

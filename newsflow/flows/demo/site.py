@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime
@@ -33,6 +34,10 @@ RELATED_COUNT = 4
 EPOCH = datetime(2026, 11, 1, tzinfo=UTC)
 REVISIONS_DIR = ARTICLES_DIR / "revisions"
 AMP_SUFFIX = "/amp"
+# outlets whose feed also pages back in time, by RFC 5005 archives and by WordPress' ?paged=N
+PAGED_OUTLETS = ("veilleur", "abendkurier")
+PAGE_SIZE = 4  # ten articles give three pages
+ARCHIVE_PATH = re.compile(r"^/(?P<slug>[a-z]+)/archive/(?P<number>[1-9][0-9]*)\.xml$")
 
 
 @dataclass(frozen=True)
@@ -110,6 +115,19 @@ def feed_page(query: str) -> int | None:
     return int(pages[0]) if pages[0].isdigit() and int(pages[0]) > 0 else None
 
 
+def wordpress_page(query: str) -> int | None:
+    """The `paged` number of a feed query: 0 without it, None when malformed."""
+    pages = parse_qs(query).get("paged")
+    if not pages:
+        return 0
+    return int(pages[0]) if pages[0].isdigit() and int(pages[0]) > 0 else None
+
+
+def chunks(articles: list[DemoArticle], size: int) -> list[list[DemoArticle]]:
+    """`articles` cut into runs of `size` (the last one may be shorter)."""
+    return [articles[start : start + size] for start in range(0, len(articles), size)]
+
+
 def neighbours(
     edition: list[Story], story: Story
 ) -> tuple[DemoArticle | None, tuple[DemoArticle, ...]]:
@@ -139,6 +157,13 @@ class DemoSite:
     """Six fictional outlets with pages, feeds, sitemaps and an OPML list, answered in memory.
 
     Every article page also answers at `…/amp` with `rel=canonical` to the main URL.
+    /robots.txt names every outlet's sitemap and /sitemap_index.xml, which lists those and the
+    outlets' Google News sitemaps (`/<outlet>/news-sitemap.xml`).
+    The feeds of PAGED_OUTLETS page back in time two ways, over the articles of their feed cut
+    into PAGE_SIZE runs: RFC 5005 archives (the feed links `prev-archive` to the newest of
+    `/<outlet>/archive/<n>.xml`, numbered from the oldest, each marked `<fh:archive/>`) and
+    WordPress' `?paged=N` (page 1 the newest run, a page past the end 404). The feed itself
+    still lists every article.
     `revision=1` (or `set_revision(1)` later) serves the corrected texts of
     `articles/revisions/` (what a later run sees);
     `variants=True` adds to each feed an AMP-URL entry for every syndicated (`story:`) article.
@@ -197,8 +222,7 @@ class DemoSite:
         path = unquote(parts.path) or "/"
         if path.strip("/") in self._themes and not path.endswith("/"):
             return DemoResponse(301, {"Location": url(self.base_url, path + "/")}, b"")
-        # only the feeds read the query; keying on it elsewhere would let cache-busters grow memory
-        key = f"{path}?page={feed_page(parts.query)}" if path in self._feed_paths() else path
+        key = self._cache_key(path, parts.query)
         resource = self._cache.get(key) or self._render(path, parts.query)
         if resource is not None:
             self._cache[key] = resource
@@ -214,6 +238,16 @@ class DemoSite:
             return DemoResponse(304, validators, b"")
         body = b"" if method == "HEAD" else resource.body
         return DemoResponse(200, {"Content-Type": resource.content_type, **validators}, body)
+
+    def _cache_key(self, path: str, query: str) -> str:
+        """The key a response is cached under."""
+        # only the feeds read the query; keying on it elsewhere would let cache-busters grow memory
+        if path not in self._feed_paths():
+            return path
+        key = f"{path}?page={feed_page(query)}"
+        # an out-of-range `paged` is a 404, which is not cached, so these keys stay few
+        paged = path.split("/")[1] in PAGED_OUTLETS
+        return f"{key}&paged={wordpress_page(query)}" if paged else key
 
     def _feed_paths(self) -> set[str]:
         """Paths of the outlets' feeds (their query selects the copy page)."""
@@ -239,11 +273,23 @@ class DemoSite:
             return Resource(HTML, self._index(), newest(everything))
         if path == "/robots.txt":
             sitemaps = [url(self.base_url, f"/{t.slug}/sitemap.xml") for t in THEMES]
+            sitemaps.append(url(self.base_url, "/sitemap_index.xml"))
             return Resource(TEXT, docs.robots(sitemaps), newest(everything))
+        if path == "/sitemap_index.xml":
+            return Resource(XML, docs.sitemap_index(self._child_sitemaps()), newest(everything))
         if path == "/opml.xml":
             return Resource(OPML, self.opml(), newest(everything))
         theme = self._outlet_of(path)
         return self._render_outlet(theme, path, query) if theme else None
+
+    def _child_sitemaps(self) -> list[tuple[str, datetime]]:
+        """(URL, lastmod) of every outlet's sitemap and Google News sitemap."""
+        children = []
+        for theme in THEMES:
+            changed = newest(self._served(theme, self.copies))
+            for name in ("sitemap.xml", "news-sitemap.xml"):
+                children.append((url(self.base_url, f"/{theme.slug}/{name}"), changed))
+        return children
 
     def _outlet_of(self, path: str) -> Theme | None:
         """The outlet whose prefix a path starts with."""
@@ -252,10 +298,19 @@ class DemoSite:
     def _render_outlet(self, theme: Theme, path: str, query: str) -> Resource | None:
         """Build a document under an outlet's prefix."""
         if path == theme.feed_path:
+            if theme.slug in PAGED_OUTLETS and wordpress_page(query) != 0:
+                return self._wordpress_page(theme, feed_page(query), wordpress_page(query))
             return self._feed(theme, feed_page(query))
         if path == f"/{theme.slug}/sitemap.xml":
             served = self._served(theme, self.copies)
             return Resource(XML, docs.sitemap(self.base_url, served), newest(served))
+        if path == f"/{theme.slug}/news-sitemap.xml":
+            served = self._served(theme, self.copies)
+            body = docs.news_sitemap(self.base_url, theme.name, theme.language, served)
+            return Resource(XML, body, newest(served))
+        archive = ARCHIVE_PATH.match(path)
+        if archive and theme.slug in PAGED_OUTLETS:
+            return self._archive(theme, int(archive["number"]))
         originals = self._served(theme, 1)
         if path == f"/{theme.slug}/":
             return self._listing(theme, path, theme.name, originals)
@@ -292,9 +347,59 @@ class DemoSite:
             articles += [amp_variant(a) for a in articles if a.story and a.status == "ok"]
         self_url = url(self.base_url, theme.feed_path) + (f"?page={page}" if page else "")
         title = theme.name + (f" (copies {page})" if page else "")
+        archives = len(self._archives(theme)) if page == 0 and theme.slug in PAGED_OUTLETS else 0
+        newest_archive = (("prev-archive", self._archive_url(theme, archives)),)
+        history = docs.FeedHistory(newest_archive) if archives else None
+        return self._render_feed(theme, self_url, title, articles, history)
+
+    def _render_feed(
+        self,
+        theme: Theme,
+        self_url: str,
+        title: str,
+        articles: list[DemoArticle],
+        history: docs.FeedHistory | None = None,
+    ) -> Resource:
+        """A feed document in the outlet's format."""
         render = docs.atom if theme.feed_format == "atom" else docs.rss
-        body = render(theme, self.base_url, self_url, title, articles)
+        body = render(theme, self.base_url, self_url, title, articles, history)
         return Resource(FEED_TYPES[theme.feed_format], body, newest(articles))
+
+    def _archives(self, theme: Theme) -> list[list[DemoArticle]]:
+        """The original feed's articles in PAGE_SIZE runs from the oldest: archive n is run n-1
+        (numbered from the oldest, so that an archive keeps its content as news arrives)."""
+        oldest_first = [story.article for story in reversed(self._editions[(theme.slug, 0)])]
+        return chunks(oldest_first, PAGE_SIZE)
+
+    def _archive_url(self, theme: Theme, number: int) -> str:
+        """Where archive document `number` of an outlet lives."""
+        return url(self.base_url, f"/{theme.slug}/archive/{number}.xml")
+
+    def _archive(self, theme: Theme, number: int) -> Resource | None:
+        """RFC 5005 archive document `number` (1 = oldest), linked to its neighbours."""
+        archives = self._archives(theme)
+        if number > len(archives):
+            return None
+        links = [("current", url(self.base_url, theme.feed_path))]
+        if number > 1:
+            links.append(("prev-archive", self._archive_url(theme, number - 1)))
+        if number < len(archives):
+            links.append(("next-archive", self._archive_url(theme, number + 1)))
+        history = docs.FeedHistory(tuple(links), archive=True)
+        articles = archives[number - 1][::-1]
+        title = f"{theme.name} (archive {number})"
+        return self._render_feed(theme, self._archive_url(theme, number), title, articles, history)
+
+    def _wordpress_page(self, theme: Theme, page: int | None, paged: int | None) -> Resource | None:
+        """WordPress' `?paged=N`: the Nth run of PAGE_SIZE articles, newest first; 404 past
+        the end (and for copy feeds, which have no pages)."""
+        if page != 0 or paged is None:
+            return None
+        runs = chunks([story.article for story in self._editions[(theme.slug, 0)]], PAGE_SIZE)
+        if paged > len(runs):
+            return None
+        self_url = url(self.base_url, theme.feed_path) + f"?paged={paged}"
+        return self._render_feed(theme, self_url, theme.name, runs[paged - 1])
 
     def _listing(
         self, theme: Theme, path: str, heading: str, articles: list[DemoArticle]

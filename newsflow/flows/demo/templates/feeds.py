@@ -1,4 +1,5 @@
-"""Machine-readable documents: RSS 2.0, Atom 1.0, OPML 2.0, sitemaps and robots.txt."""
+"""Machine-readable documents: RSS 2.0, Atom 1.0 (with RFC 5005 archive links), OPML 2.0,
+sitemaps (plain, Google News, index) and robots.txt."""
 
 from __future__ import annotations
 
@@ -12,6 +13,35 @@ from newsflow.flows.demo.templates.common import Theme, url
 
 XML_DECLARATION = '<?xml version="1.0" encoding="utf-8"?>\n'
 EMPTY_FEED_DATE = datetime(2026, 11, 1, tzinfo=UTC)
+HISTORY_NS = "http://purl.org/syndication/history/1.0"
+NEWS_NS = "http://www.google.com/schemas/sitemap-news/0.9"
+SITEMAP_NS = "http://www.sitemaps.org/schemas/sitemap/0.9"
+
+
+@dataclass(frozen=True)
+class FeedHistory:
+    """RFC 5005 links (rel, href) a feed document carries besides its self link, and whether it
+    is an archive document (`<fh:archive/>`)."""
+
+    links: tuple[tuple[str, str], ...] = ()
+    archive: bool = False
+
+
+def history_markup(history: FeedHistory | None, link_tag: str, kind: str) -> str:
+    """The head elements of a feed's history: `<fh:archive/>` and one link per relation."""
+    if history is None:
+        return ""
+    marker = "<fh:archive/>\n" if history.archive else ""
+    links = "".join(
+        f"<{link_tag} rel={quoteattr(rel)} type={quoteattr(kind)} href={quoteattr(href)}/>\n"
+        for rel, href in history.links
+    )
+    return marker + links
+
+
+def history_namespace(history: FeedHistory | None) -> str:
+    """The fh: namespace declaration an archive document needs."""
+    return f" xmlns:fh={quoteattr(HISTORY_NS)}" if history and history.archive else ""
 
 
 @dataclass(frozen=True)
@@ -60,7 +90,12 @@ def rss_item(theme: Theme, base_url: str, article: DemoArticle) -> str:
 
 
 def rss(
-    theme: Theme, base_url: str, self_url: str, title: str, articles: list[DemoArticle]
+    theme: Theme,
+    base_url: str,
+    self_url: str,
+    title: str,
+    articles: list[DemoArticle],
+    history: FeedHistory | None = None,
 ) -> bytes:
     """An RSS 2.0 feed, items in the given (newest first) order."""
     built = max((a.published for a in articles), default=None)
@@ -68,7 +103,7 @@ def rss(
     text = (
         f"{XML_DECLARATION}"
         '<rss version="2.0" xmlns:dc="http://purl.org/dc/elements/1.1/" '
-        'xmlns:atom="http://www.w3.org/2005/Atom">\n<channel>\n'
+        f'xmlns:atom="http://www.w3.org/2005/Atom"{history_namespace(history)}>\n<channel>\n'
         f"<title>{escape(title)}</title>\n"
         f"<link>{escape(url(base_url, f'/{theme.slug}/'))}</link>\n"
         f"<description>{escape(theme.tagline)}</description>\n"
@@ -76,6 +111,7 @@ def rss(
         f"{f'<lastBuildDate>{format_datetime(built)}</lastBuildDate>' if built else ''}\n"
         "<ttl>15</ttl>\n"
         f'<atom:link href={quoteattr(self_url)} rel="self" type="application/rss+xml"/>\n'
+        f"{history_markup(history, 'atom:link', 'application/rss+xml')}"
         f"{items}\n</channel>\n</rss>\n"
     )
     return text.encode("utf-8")
@@ -104,7 +140,12 @@ def atom_entry(theme: Theme, base_url: str, article: DemoArticle) -> str:
 
 
 def atom(
-    theme: Theme, base_url: str, self_url: str, title: str, articles: list[DemoArticle]
+    theme: Theme,
+    base_url: str,
+    self_url: str,
+    title: str,
+    articles: list[DemoArticle],
+    history: FeedHistory | None = None,
 ) -> bytes:
     """An Atom 1.0 feed, entries in the given (newest first) order."""
     updated = max((a.published for a in articles), default=EMPTY_FEED_DATE)
@@ -113,13 +154,15 @@ def atom(
     entries = "\n".join(atom_entry(theme, base_url, a) for a in articles)
     text = (
         f"{XML_DECLARATION}"
-        f'<feed xmlns="http://www.w3.org/2005/Atom" xml:lang="{theme.locale}">\n'
+        f'<feed xmlns="http://www.w3.org/2005/Atom"{history_namespace(history)} '
+        f'xml:lang="{theme.locale}">\n'
         f"<id>{escape(feed_id)}</id>\n"
         f"<title>{escape(title)}</title>\n"
         f"<subtitle>{escape(theme.tagline)}</subtitle>\n"
         f"<updated>{updated.isoformat()}</updated>\n"
         f'<link rel="self" type="application/atom+xml" href={quoteattr(self_url)}/>\n'
         f'<link rel="alternate" type="text/html" href={quoteattr(home)}/>\n'
+        f"{history_markup(history, 'link', 'application/atom+xml')}"
         f"{entries}\n</feed>\n"
     )
     return text.encode("utf-8")
@@ -149,9 +192,38 @@ def sitemap(base_url: str, articles: list[DemoArticle]) -> bytes:
         f"<lastmod>{a.published.isoformat()}</lastmod></url>"
         for a in articles
     )
+    text = f"{XML_DECLARATION}<urlset xmlns={quoteattr(SITEMAP_NS)}>\n{urls}\n</urlset>\n"
+    return text.encode("utf-8")
+
+
+def news_sitemap(
+    base_url: str, publication: str, language: str, articles: list[DemoArticle]
+) -> bytes:
+    """A Google News sitemap: each article with its publication, date and title."""
+    urls = "\n".join(
+        f"<url><loc>{escape(url(base_url, a.path))}</loc><news:news>"
+        f"<news:publication><news:name>{escape(publication)}</news:name>"
+        f"<news:language>{escape(language)}</news:language></news:publication>"
+        f"<news:publication_date>{a.published.isoformat()}</news:publication_date>"
+        f"<news:title>{escape(a.title)}</news:title></news:news></url>"
+        for a in articles
+    )
     text = (
-        f'{XML_DECLARATION}<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">\n'
-        f"{urls}\n</urlset>\n"
+        f"{XML_DECLARATION}<urlset xmlns={quoteattr(SITEMAP_NS)} "
+        f"xmlns:news={quoteattr(NEWS_NS)}>\n{urls}\n</urlset>\n"
+    )
+    return text.encode("utf-8")
+
+
+def sitemap_index(sitemaps: list[tuple[str, datetime]]) -> bytes:
+    """A sitemap index: each child sitemap's URL with its lastmod."""
+    entries = "\n".join(
+        f"<sitemap><loc>{escape(loc)}</loc><lastmod>{lastmod.isoformat()}</lastmod></sitemap>"
+        for loc, lastmod in sitemaps
+    )
+    text = (
+        f"{XML_DECLARATION}<sitemapindex xmlns={quoteattr(SITEMAP_NS)}>\n"
+        f"{entries}\n</sitemapindex>\n"
     )
     return text.encode("utf-8")
 
