@@ -212,3 +212,27 @@ class Entity:
     code: str | None = None  # places: the country's alpha-2 code; keywords: None
     count: int = 1  # mentions in title and text (a country counts its cities' mentions too)
     score: float | None = None  # keywords: YAKE's score, lower is more relevant
+
+
+@dataclass(frozen=True)
+class CaptureRecord:
+    """Where the raw bytes of one fetched page are kept: a record of a WARC file."""
+
+    fetch_id: str
+    url: str
+    article_id: str | None
+    fetched_at: datetime
+    status: int | None
+    content_type: str | None
+    warc_path: str
+    warc_offset: int
+    warc_length: int
+
+
+@dataclass(frozen=True)
+class BackfillProgress:
+    """Input items of a backfill finished by one load, with their outcome ('loaded', 'known'
+    or 'failed'), recorded in the same transaction as their articles."""
+
+    backfill_id: str
+    items: tuple[tuple[str, str], ...] = ()

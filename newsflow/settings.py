@@ -42,6 +42,12 @@ class Settings:
     dedup_window_days: float = 30.0  # near-duplicate and cluster lookups reach this far
     spool: Path | None = None  # staged loads; None: `<warehouse file>.spool/` beside it
     lock_wait: float = 60.0  # seconds a load waits for a warehouse another process holds
+    snapshot: Path | None = None  # analysts' copy; None: `<warehouse>.analyst.duckdb` beside it
+    publish_snapshots: bool = True  # publish the snapshot after each load (maintenance always)
+    writer_limit: str = "newsflow-warehouse"  # Prefect global concurrency limit of the load
+    prefect_retention_days: float = 30.0  # maintenance deletes older finished flow runs
+    captures: Path | None = None  # raw pages (WARC); None: `<warehouse>.captures/` beside it
+    keep_captures: bool = True  # NEWSFLOW_CAPTURES=off: keep no raw pages
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None) -> Settings:
@@ -75,12 +81,33 @@ class Settings:
             dedup_window_days=_number(env, "NEWSFLOW_DEDUP_WINDOW_DAYS", cls.dedup_window_days),
             spool=Path(env["NEWSFLOW_SPOOL"]) if env.get("NEWSFLOW_SPOOL") else None,
             lock_wait=_number(env, "NEWSFLOW_LOCK_WAIT", cls.lock_wait),
+            snapshot=_optional_path(env, "NEWSFLOW_SNAPSHOT"),
+            publish_snapshots=env.get("NEWSFLOW_SNAPSHOT", "").strip().lower() != "off",
+            writer_limit=env.get("NEWSFLOW_WRITER_LIMIT", "").strip() or cls.writer_limit,
+            prefect_retention_days=_number(
+                env, "NEWSFLOW_PREFECT_RETENTION_DAYS", cls.prefect_retention_days
+            ),
+            captures=_optional_path(env, "NEWSFLOW_CAPTURES"),
+            keep_captures=env.get("NEWSFLOW_CAPTURES", "").strip().lower() != "off",
         )
 
     def spool_for(self, db_path: str | Path) -> Path:
         """The spool folder of a warehouse file."""
         db_path = Path(db_path)
         return self.spool or db_path.with_name(db_path.name + ".spool")
+
+    def snapshot_for(self, db_path: str | Path) -> Path:
+        """The analysts' snapshot of a warehouse file."""
+        db_path = Path(db_path)
+        stem = db_path.name.removesuffix(".duckdb")
+        return self.snapshot or db_path.with_name(f"{stem}.analyst.duckdb")
+
+    def captures_for(self, db_path: str | Path) -> Path | None:
+        """The folder of raw page captures of a warehouse file; None when they are off."""
+        if not self.keep_captures:
+            return None
+        db_path = Path(db_path)
+        return self.captures or db_path.with_name(db_path.name + ".captures")
 
     @property
     def worker_count(self) -> int:
@@ -114,6 +141,12 @@ def _private_networks(env: Mapping[str, str]) -> tuple[str, ...] | bool:
                 f"NEWSFLOW_ALLOW_PRIVATE_NETWORKS={raw!r}: {network!r} is not an address range"
             ) from None
     return networks
+
+
+def _optional_path(env: Mapping[str, str], name: str) -> Path | None:
+    """A path variable that may also be 'off' (then, as when unset, None: the default place)."""
+    raw = env.get(name, "").strip()
+    return Path(raw) if raw and raw.lower() != "off" else None
 
 
 def _tagger(env: Mapping[str, str]) -> str | None:

@@ -27,5 +27,8 @@ def prefect_harness() -> Iterator[None]:
     """One temporary Prefect API for the session (it costs several seconds to start)."""
     from prefect.testing.utilities import prefect_test_harness
 
+    from newsflow.flows.operations import ensure_writer_limit
+
     with prefect_test_harness(server_startup_timeout=120):
+        ensure_writer_limit()  # what `newsflow setup` creates on a real server
         yield

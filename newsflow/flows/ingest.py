@@ -7,10 +7,13 @@ not worth keeping in Prefect's result store.
 
 from __future__ import annotations
 
+import time
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 from typing import TypeVar
 
 from prefect import flow, get_run_logger, task, unmapped
@@ -18,8 +21,11 @@ from prefect.cache_policies import NO_CACHE
 from prefect.runtime import flow_run
 
 from newsflow import __version__
+from newsflow.errors import WarehouseError
 from newsflow.extractors.http import FetchPolicy
 from newsflow.extractors.sources import load_sources
+from newsflow.flows.artifacts import publish_run_artifact
+from newsflow.flows.operations import writer_slot
 from newsflow.flows.pipeline import PageOutcome, fetch_and_extract, fetch_policy, warm_pool
 from newsflow.flows.polling import FeedPoll, poll_feeds
 from newsflow.models import Article, FeedEntry, RunRecord, Source, SourceEvent, SourceState
@@ -31,6 +37,7 @@ from newsflow.transforms.schedule import is_due
 from newsflow.warehouse import spool
 from newsflow.warehouse.load import SpoolResult, load_pending
 from newsflow.warehouse.read import dedup_inputs, seen_entries, source_states
+from newsflow.warehouse.snapshot import publish_snapshot
 from newsflow.warehouse.spool import StagedLoad
 
 _TASK = {"cache_policy": NO_CACHE, "persist_result": False}
@@ -48,6 +55,7 @@ class SourceReport:
     new_articles: int
     failed_pages: int
     error: str | None
+    duplicates: int = 0  # of the new articles, those linked as copies of earlier ones
 
 
 @dataclass(frozen=True)
@@ -61,6 +69,9 @@ class IngestReport:
     earlier_runs_loaded: int = 0  # staged runs of earlier, interrupted loads now loaded
     load_error: str | None = None  # why this run's load was deferred (it stays staged)
     staged_runs: int = 0  # runs waiting in the spool after this one
+    stage_seconds: tuple[tuple[str, float], ...] = ()  # wall time of each stage, in order
+    snapshot: str | None = None  # the analysts' snapshot published after the load
+    snapshot_error: str | None = None  # why it was not published
 
 
 @task(**_TASK)
@@ -96,9 +107,11 @@ def fetch_extract_batch(
     policy: FetchPolicy,
     workers: int,
     tagger: str | None,
+    captures: Path | None = None,
 ) -> list[PageOutcome]:
-    """Fetch one batch of article pages, extract and enrich them in the process pool."""
-    return fetch_and_extract(entries, languages, policy, workers, tagger)
+    """Fetch one batch of article pages, keep their raw bytes, extract and enrich them in the
+    process pool."""
+    return fetch_and_extract(entries, languages, policy, workers, tagger, captures)
 
 
 @task(**_TASK)
@@ -130,9 +143,14 @@ def load(
         for o in outcomes
         if o.article is not None and o.enrichment is not None
     }
+    captures = [o.capture for o in outcomes if o.capture is not None]
     folder = settings.spool_for(db)
-    spool.stage(folder, StagedLoad(run, states, fetches, articles, events, enrichments, dedup))
-    result = load_pending(db, folder, wait=settings.lock_wait)
+    staged = StagedLoad(
+        run, states, fetches, articles, events, enrichments, dedup, captures=captures
+    )
+    spool.stage(folder, staged)
+    with writer_slot(settings.writer_limit):
+        result = load_pending(db, folder, wait=settings.lock_wait)
     if result.error:
         get_run_logger().error(
             "load deferred, %d run(s) staged in %s: %s", result.waiting, folder, result.error
@@ -141,6 +159,19 @@ def load(
         if loaded.run_id == run.run_id:
             return loaded, added, result
     return replace(run, status="staged"), set(), result
+
+
+@task(**_TASK)
+def publish(db: str, settings: Settings) -> tuple[str | None, str | None]:
+    """Publish the analysts' snapshot; (its path, None) or (None, why not). A failure here
+    loses nothing: the warehouse has the data and the next run publishes again."""
+    try:
+        with writer_slot(settings.writer_limit):
+            snapshot = publish_snapshot(db, settings.snapshot_for(db), wait=settings.lock_wait)
+    except WarehouseError as exc:
+        get_run_logger().warning("analyst snapshot not published: %s", exc)
+        return None, str(exc)
+    return str(snapshot.path), None
 
 
 @flow(name="ingest", persist_result=False)
@@ -152,44 +183,78 @@ def ingest(feeds: str = "feeds.yaml", db: str | None = None, force: bool = False
     started = datetime.now(UTC)
     sources = load_sources(feeds)
     policy = fetch_policy(settings)
-    stored = read_source_states(db_path, sources)
+    clock = _StageClock()
+    with clock("read state"):
+        stored = read_source_states(db_path, sources)
     due = [s for s in sources if force or is_due(stored.get(s.url), started)]
-    if due:
-        warm_pool(settings.worker_count)
-    poll_futures = poll_feed_batch.map(
-        _batches(due, settings.feed_batch_size),
-        unmapped(stored),
-        unmapped(policy),
-        unmapped(started),
-    )
-    polls = [poll for future in poll_futures for poll in future.result()]
+    with clock("poll feeds"):
+        if due:
+            warm_pool(settings.worker_count)
+        poll_futures = poll_feed_batch.map(
+            _batches(due, settings.feed_batch_size),
+            unmapped(stored),
+            unmapped(policy),
+            unmapped(started),
+        )
+        polls = [poll for future in poll_futures for poll in future.result()]
     entries = [e for p in polls if p.feed for e in p.feed.entries]
-    plan = plan_entries(db_path, entries, started, settings) if entries else FetchPlan((), (), ())
+    with clock("plan"):
+        plan = (
+            plan_entries(db_path, entries, started, settings) if entries else FetchPlan((), (), ())
+        )
     wanted = [*plan.new, *(entry for entry, _ in plan.updates)]
     languages = {s.url: s.language for s in sources}
-    page_futures = fetch_extract_batch.map(
-        _batches(wanted, settings.page_batch_size),
-        unmapped(languages),
-        unmapped(policy),
-        unmapped(settings.worker_count),
-        unmapped(settings.tagger),
-    )
-    outcomes = [outcome for future in page_futures for outcome in future.result()]
-    found = deduplicate(db_path, outcomes, settings.dedup_window_days)
+    with clock("fetch and extract"):
+        page_futures = fetch_extract_batch.map(
+            _batches(wanted, settings.page_batch_size),
+            unmapped(languages),
+            unmapped(policy),
+            unmapped(settings.worker_count),
+            unmapped(settings.tagger),
+            unmapped(settings.captures_for(db_path)),
+        )
+        outcomes = [outcome for future in page_futures for outcome in future.result()]
+    with clock("dedup"):
+        found = deduplicate(db_path, outcomes, settings.dedup_window_days)
     states, events = _next_states(sources, stored, polls, started)
     run = _run_record(started, sources, due, polls, entries, outcomes)
     run = replace(run, pages_rechecked=len(plan.updates))
-    run, added, loads = load(db_path, run, states, outcomes, polls, events, found, settings)
+    with clock("load"):
+        run, added, loads = load(db_path, run, states, outcomes, polls, events, found, settings)
+    snapshot, snapshot_error = None, None
+    if settings.publish_snapshots and not loads.error:
+        with clock("publish snapshot"):
+            snapshot, snapshot_error = publish(db_path, settings)
     failed = tuple((o.fetch.url, o.fetch.error or "") for o in outcomes if _is_failed_page(o))
-    return IngestReport(
+    report = IngestReport(
         run,
-        tuple(_source_reports(polls, outcomes, added)),
+        tuple(_source_reports(polls, outcomes, added, found)),
         db_path,
         failed,
         earlier_runs_loaded=sum(1 for r, _ in loads.loaded if r.run_id != run.run_id),
         load_error=loads.error,
         staged_runs=loads.waiting,
+        stage_seconds=tuple(clock.seconds.items()),
+        snapshot=snapshot,
+        snapshot_error=snapshot_error,
     )
+    publish_run_artifact(report)
+    return report
+
+
+class _StageClock:
+    """Wall time per stage of a run, for its report."""
+
+    def __init__(self) -> None:
+        self.seconds: dict[str, float] = {}
+
+    @contextmanager
+    def __call__(self, stage: str) -> Iterator[None]:
+        start = time.perf_counter()
+        try:
+            yield
+        finally:
+            self.seconds[stage] = self.seconds.get(stage, 0.0) + time.perf_counter() - start
 
 
 def _batches(items: Sequence[T], size: int) -> list[list[T]]:
@@ -256,10 +321,19 @@ def _is_failed_page(outcome: PageOutcome) -> bool:
 
 
 def _source_reports(
-    polls: Sequence[FeedPoll], outcomes: Sequence[PageOutcome], added: set[str]
+    polls: Sequence[FeedPoll],
+    outcomes: Sequence[PageOutcome],
+    added: set[str],
+    found: DedupBatch,
 ) -> list[SourceReport]:
-    """Per source: feed status, entries, new articles and failed pages."""
+    """Per source: feed status, entries, new articles (and copies among them), failed pages."""
+    copies = {r.article_id for r in found.results if r.duplicate_of is not None}
     new = Counter(o.article.source for o in outcomes if _is_new(o.article, added))
+    duplicates = Counter(
+        o.article.source
+        for o in outcomes
+        if _is_new(o.article, added) and o.article.article_id in copies
+    )
     failed = Counter(o.fetch.source for o in outcomes if _is_failed_page(o))
     return [
         SourceReport(
@@ -270,6 +344,7 @@ def _source_reports(
             new_articles=new[p.source.url],
             failed_pages=failed[p.source.url],
             error=p.fetch.error,
+            duplicates=duplicates[p.source.url],
         )
         for p in polls
     ]

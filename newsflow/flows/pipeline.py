@@ -12,17 +12,20 @@ import logging
 import multiprocessing
 import threading
 import time
+import uuid
 from collections.abc import Sequence
-from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from pathlib import Path
 from urllib.parse import urlsplit
 
 from newsflow.extractors.articles import EXTRACTOR, extract_page
 from newsflow.extractors.http import PACER, FetchPolicy, fetch_many, refusal
 from newsflow.extractors.robots import RobotsRules, agent_token, origin, rules_from_response
-from newsflow.models import Article, FeedEntry, FetchRequest, FetchResult
+from newsflow.extractors.warc import CaptureRef, CaptureWriter
+from newsflow.models import Article, CaptureRecord, FeedEntry, FetchRequest, FetchResult
 from newsflow.settings import Settings
 from newsflow.transforms.articles import build_article
 from newsflow.transforms.enrich import Enrichment, enrich_article
@@ -46,6 +49,7 @@ class PageOutcome:
     fetch: FetchResult
     article: Article | None
     enrichment: Enrichment | None = None
+    capture: CaptureRecord | None = None  # where the page's raw bytes are kept
 
 
 def fetch_policy(settings: Settings) -> FetchPolicy:
@@ -72,12 +76,34 @@ def fetch_and_extract(
     policy: FetchPolicy,
     workers: int,
     tagger: str | None = "lexicon",
+    captures: Path | None = None,
 ) -> list[PageOutcome]:
-    """Fetch a batch of article pages that robots.txt allows, then extract them in the process
-    pool. Robots.txt attempts come back as outcomes too (kind 'robots')."""
+    """Fetch a batch of article pages that robots.txt allows, keep their raw bytes in WARC
+    files under `captures` (when given), then extract them in the process pool. Robots.txt
+    attempts come back as outcomes too (kind 'robots')."""
     entries, refused, robots_fetches = robots_gate(entries, policy)
     requests = [FetchRequest(url=e.link, kind="article", source=e.source) for e in entries]
     fetches = fetch_many(requests, policy)
+    with ThreadPoolExecutor(max_workers=1) as writer:  # compress while the pool extracts
+        written = writer.submit(capture_pages, captures, fetches) if captures else None
+        outcomes = extract_fetched(
+            entries, fetches, [None] * len(fetches), languages, workers, tagger
+        )
+        if written is not None:
+            outcomes = attach_captures(outcomes, written.result())
+    return outcomes + [PageOutcome(f, None) for f in (*refused, *robots_fetches)]
+
+
+def extract_fetched(
+    entries: Sequence[FeedEntry],
+    fetches: Sequence[FetchResult],
+    refs: Sequence[CaptureRef | None],
+    languages: dict[str, str | None],
+    workers: int,
+    tagger: str | None = "lexicon",
+) -> list[PageOutcome]:
+    """Extract pages already fetched (or read from an archive) in the process pool; one
+    outcome per fetch, in order, bodies dropped."""
     jobs = [
         PageJob(entry, fetch, languages.get(entry.source), tagger)
         for entry, fetch in zip(entries, fetches, strict=True)
@@ -85,18 +111,62 @@ def fetch_and_extract(
     ]
     results = iter(_extract_all(jobs, workers))
     outcomes = []
-    for fetch in fetches:
+    for fetch, ref in zip(fetches, refs, strict=True):
         if not fetch.ok:
-            outcomes.append(PageOutcome(fetch, None))
+            outcomes.append(PageOutcome(dataclasses.replace(fetch, body=b""), None))
             continue
         result = next(results)
         if isinstance(result, str):
-            fetch = dataclasses.replace(fetch, error_class="no_text", error=result)
-            outcomes.append(PageOutcome(dataclasses.replace(fetch, body=b""), None))
+            fetch = dataclasses.replace(fetch, error_class="no_text", error=result, body=b"")
+            outcomes.append(PageOutcome(fetch, None, capture=_capture_record(fetch, None, ref)))
             continue
         article, enrichment = result
-        outcomes.append(PageOutcome(dataclasses.replace(fetch, body=b""), article, enrichment))
-    return outcomes + [PageOutcome(f, None) for f in (*refused, *robots_fetches)]
+        fetch = dataclasses.replace(fetch, body=b"")
+        capture = _capture_record(fetch, article.article_id, ref)
+        outcomes.append(PageOutcome(fetch, article, enrichment, capture))
+    return outcomes
+
+
+def attach_captures(
+    outcomes: Sequence[PageOutcome], refs: Sequence[CaptureRef | None]
+) -> list[PageOutcome]:
+    """The outcomes with the capture record of each page written."""
+    return [
+        dataclasses.replace(
+            o, capture=_capture_record(o.fetch, o.article.article_id if o.article else None, ref)
+        )
+        for o, ref in zip(outcomes, refs, strict=True)
+    ]
+
+
+def capture_pages(folder: Path, fetches: Sequence[FetchResult]) -> list[CaptureRef | None]:
+    """Write the successful fetches to a new WARC file in `folder`; a ref per fetch (None
+    for the others). A failure to write costs the captures, never the pages."""
+    try:
+        with CaptureWriter(folder, prefix=f"newsflow-{uuid.uuid4().hex[:8]}") as writer:
+            return [writer.write(f) if f.ok else None for f in fetches]
+    except OSError as exc:
+        LOGGER.error("raw captures not written to %s: %s", folder, exc)
+        return [None] * len(fetches)
+
+
+def _capture_record(
+    fetch: FetchResult, article_id: str | None, ref: CaptureRef | None
+) -> CaptureRecord | None:
+    """The warehouse row pointing at a page's raw bytes."""
+    if ref is None:
+        return None
+    return CaptureRecord(
+        fetch_id=fetch.fetch_id,
+        url=fetch.final_url or fetch.url,
+        article_id=article_id,
+        fetched_at=fetch.fetched_at,
+        status=fetch.status,
+        content_type=fetch.content_type,
+        warc_path=str(Path(ref.path).resolve()),
+        warc_offset=ref.offset,
+        warc_length=ref.length,
+    )
 
 
 _ROBOTS: dict[str, tuple[float, RobotsRules]] = {}

@@ -8,7 +8,14 @@ from typing import Any
 
 import pyarrow as pa
 
-from newsflow.models import Article, FetchResult, RunRecord, SourceEvent, SourceState
+from newsflow.models import (
+    Article,
+    CaptureRecord,
+    FetchResult,
+    RunRecord,
+    SourceEvent,
+    SourceState,
+)
 
 _TS = pa.timestamp("us", tz="UTC")
 _TEXT_LIST = pa.list_(pa.string())
@@ -133,3 +140,25 @@ def _fields(record: Any) -> dict[str, Any]:
         f.name: list(v) if isinstance(v := getattr(record, f.name), tuple) else v
         for f in dataclasses.fields(record)
     }
+
+
+CAPTURE_SCHEMA = pa.schema(
+    [
+        ("fetch_id", pa.string()),
+        ("url", pa.string()),
+        ("article_id", pa.string()),
+        ("fetched_at", _TS),
+        ("status", pa.int32()),
+        ("content_type", pa.string()),
+        ("warc_path", pa.string()),
+        ("warc_offset", pa.int64()),
+        ("warc_length", pa.int64()),
+        ("run_id", pa.string()),
+    ]
+)
+
+
+def captures_table(captures: Sequence[CaptureRecord], run_id: str) -> pa.Table:
+    """Capture records, each tagged with the run that loaded it."""
+    rows = [{**dataclasses.asdict(c), "run_id": run_id} for c in captures]
+    return pa.Table.from_pylist(rows, schema=CAPTURE_SCHEMA)

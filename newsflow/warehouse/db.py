@@ -87,3 +87,11 @@ def available_migrations() -> list[tuple[int, str, str]]:
         if match:
             found.append((int(match.group(1)), entry.name, entry.read_text(encoding="utf-8")))
     return sorted(found)
+
+
+def checkpoint(path: str | Path, wait: float = LOCK_RETRY_SECONDS) -> int:
+    """Fold the write-ahead log into the warehouse file and reclaim free blocks; return the
+    file's size in bytes afterwards."""
+    with connect(path, wait=wait) as connection:
+        connection.execute("FORCE CHECKPOINT")
+    return Path(path).stat().st_size

@@ -5,13 +5,22 @@ from __future__ import annotations
 import dataclasses
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, TypeVar
 
 import duckdb
 
 from newsflow.errors import WarehouseError
-from newsflow.models import Article, FetchResult, RunRecord, SourceEvent, SourceState
+from newsflow.models import (
+    Article,
+    BackfillProgress,
+    CaptureRecord,
+    FetchResult,
+    RunRecord,
+    SourceEvent,
+    SourceState,
+)
 from newsflow.transforms.dedup.batch import DedupBatch
 from newsflow.warehouse import arrow, dedup, spool
 from newsflow.warehouse.db import LOCK_RETRY_SECONDS, connect
@@ -37,6 +46,8 @@ def load_run(
     enrichments: Mapping[str, Enrichment] | None = None,
     dedup_batch: DedupBatch | None = None,
     wait: float = LOCK_RETRY_SECONDS,
+    captures: Sequence[CaptureRecord] = (),
+    progress: BackfillProgress | None = None,
 ) -> tuple[RunRecord, set[str]]:
     """Write everything a run produced in one transaction; return the run with `articles_new`,
     `articles_duplicate` and `articles_revised` set, and the ids of the articles actually added.
@@ -45,6 +56,10 @@ def load_run(
     with connect(db_path, wait=wait) as connection:
         connection.execute("BEGIN TRANSACTION")
         try:
+            loaded = _loaded_before(connection, run)
+            if loaded is not None:  # another process loaded this staged run first
+                connection.execute("ROLLBACK")
+                return loaded
             _upsert_sources(connection, sources)
             _insert_events(connection, events)
             _insert_fetches(connection, fetches, run.run_id)
@@ -53,6 +68,8 @@ def load_run(
             revised = dedup.save_revisions(connection, dedup_batch.revisions, dedup_batch.previous)
             changed = added | {r.article_id for r in dedup_batch.revisions}
             _save_enrichments(connection, enrichments or {}, changed)
+            _insert_captures(connection, captures, run.run_id)
+            _record_progress(connection, progress, run.run_id)
             copies = sum(1 for r in dedup_batch.results if r.duplicate_of and r.article_id in added)
             run = dataclasses.replace(
                 run, articles_new=len(added), articles_duplicate=copies, articles_revised=revised
@@ -63,6 +80,25 @@ def load_run(
             connection.execute("ROLLBACK")
             raise WarehouseError(f"{db_path}: load of run {run.run_id} failed: {exc}") from None
     return run, added
+
+
+def _loaded_before(
+    connection: duckdb.DuckDBPyConnection, run: RunRecord
+) -> tuple[RunRecord, set[str]] | None:
+    """The run as stored, with the articles it added, when it was loaded already: two
+    processes can both find the same staged run, and the second must not rewrite its counts."""
+    row = connection.execute(
+        "SELECT articles_new, articles_duplicate, articles_revised FROM runs "
+        "WHERE run_id = ? AND status = ?",
+        [run.run_id, run.status],
+    ).fetchone()
+    if row is None:
+        return None
+    added = connection.execute("SELECT article_id FROM articles WHERE run_id = ?", [run.run_id])
+    stored = dataclasses.replace(
+        run, articles_new=row[0], articles_duplicate=row[1], articles_revised=row[2]
+    )
+    return stored, {article_id for (article_id,) in added.fetchall()}
 
 
 @dataclass(frozen=True)
@@ -97,6 +133,8 @@ def load_pending(
                     staged.enrichments,
                     staged.dedup,
                     wait=wait,
+                    captures=staged.captures,
+                    progress=staged.progress,
                 )
             )
         except WarehouseError as exc:
@@ -174,6 +212,35 @@ def _insert_articles(
     )
     connection.unregister("article_batch")
     return {article_id for (article_id,) in added}
+
+
+def _insert_captures(
+    connection: duckdb.DuckDBPyConnection, captures: Sequence[CaptureRecord], run_id: str
+) -> None:
+    """Record where the raw pages are kept (a capture loaded twice is ignored by fetch_id)."""
+    if not captures:
+        return
+    connection.register("capture_batch", arrow.captures_table(captures, run_id))
+    connection.execute(
+        "INSERT INTO captures BY NAME SELECT * FROM capture_batch ON CONFLICT DO NOTHING"
+    )
+    connection.unregister("capture_batch")
+
+
+def _record_progress(
+    connection: duckdb.DuckDBPyConnection, progress: BackfillProgress | None, run_id: str
+) -> None:
+    """Mark a backfill's items done, in the transaction of their articles."""
+    if progress is None or not progress.items:
+        return
+    now = datetime.now(UTC)
+    connection.executemany(
+        "INSERT INTO backfill_items VALUES (?, ?, ?, ?, ?) ON CONFLICT DO NOTHING",
+        [(progress.backfill_id, item, outcome, run_id, now) for item, outcome in progress.items],
+    )
+    connection.execute(
+        "UPDATE backfills SET updated_at = ? WHERE backfill_id = ?", [now, progress.backfill_id]
+    )
 
 
 def _save_enrichments(

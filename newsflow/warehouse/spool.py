@@ -24,7 +24,15 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from newsflow import __version__
-from newsflow.models import Article, FetchResult, RunRecord, SourceEvent, SourceState
+from newsflow.models import (
+    Article,
+    BackfillProgress,
+    CaptureRecord,
+    FetchResult,
+    RunRecord,
+    SourceEvent,
+    SourceState,
+)
 from newsflow.transforms.dedup.batch import DedupBatch
 from newsflow.transforms.enrich import Enrichment
 
@@ -45,6 +53,8 @@ class StagedLoad:
     enrichments: Mapping[str, Enrichment] = field(default_factory=dict)
     dedup: DedupBatch = field(default_factory=DedupBatch)
     version: str = __version__
+    captures: Sequence[CaptureRecord] = ()
+    progress: BackfillProgress | None = None  # a backfill's items finished by this load
 
 
 def stage(folder: Path, load: StagedLoad) -> Path:

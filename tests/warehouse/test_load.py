@@ -54,9 +54,19 @@ def test_load_writes_every_table_with_types(db):
 def test_loading_the_same_records_twice_adds_nothing(db):
     records = ([make_state()], [make_fetch()], [make_article(1), make_article(2)])
     load_run(db, make_run(), *records)
-    run, added = load_run(db, make_run(), *records)
+    run, added = load_run(db, make_run("run-2"), *records)  # another run, the same records
     assert run.articles_new == 0 and added == set()
-    assert (count(db, "articles"), count(db, "fetches"), count(db, "runs")) == (2, 1, 1)
+    assert (count(db, "articles"), count(db, "fetches"), count(db, "runs")) == (2, 1, 2)
+
+
+def test_a_run_loaded_twice_keeps_its_first_counts(db):
+    """Two processes can both find one staged run; the second load changes nothing."""
+    records = ([make_state()], [make_fetch()], [make_article(1), make_article(2)])
+    first, first_added = load_run(db, make_run(), *records)
+    again, again_added = load_run(db, make_run(), *records)
+    assert (again.articles_new, again_added) == (2, first_added) and first.articles_new == 2
+    with duckdb.connect(str(db), read_only=True) as con:
+        assert con.execute("SELECT articles_new FROM runs").fetchall() == [(2,)]
 
 
 def test_duplicate_articles_in_one_batch_keep_the_first(db):

@@ -1,0 +1,409 @@
+"""The backfill flow: load history from sitemaps, paged feeds, URL lists and WARC archives.
+
+The same stages as the ingest (fetch, extract, dedup, tag, load through the spool), in bounded
+batches, with a checkpoint: every input item (a URL, or a WARC record) is marked done in the
+load that stores its article, so an interrupted backfill run again continues where it stopped
+and a finished one loads nothing new. Tasks are coarse: a discovery, then per batch one
+fetch-and-extract, one dedup and one load.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import itertools
+import json
+import time
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass, field, replace
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import TypeVar
+
+from prefect import flow, get_run_logger, task
+from prefect.cache_policies import NO_CACHE
+from prefect.runtime import flow_run
+
+from newsflow import __version__
+from newsflow.errors import ConfigError
+from newsflow.extractors.http import FetchPolicy
+from newsflow.flows.discovery import ArchivedPage, Discovery, Window, archived_pages, discover
+from newsflow.flows.ingest import deduplicate, fetch_extract_batch, publish
+from newsflow.flows.operations import writer_slot
+from newsflow.flows.pipeline import PageOutcome, extract_fetched, fetch_policy, warm_pool
+from newsflow.flows.progress import Counts, current
+from newsflow.models import Article, BackfillProgress, FeedEntry, RunRecord
+from newsflow.settings import Settings
+from newsflow.transforms.dedup import plan_fetches
+from newsflow.transforms.dedup.batch import DedupBatch
+from newsflow.warehouse import spool
+from newsflow.warehouse.backfills import begin_backfill, finish_backfill
+from newsflow.warehouse.load import load_pending
+from newsflow.warehouse.read import seen_entries
+from newsflow.warehouse.spool import StagedLoad
+
+_TASK = {"cache_policy": NO_CACHE, "persist_result": False}
+_NO_UPDATES = timedelta(0)  # a backfill never refetches what the warehouse has
+T = TypeVar("T")
+
+
+@dataclass(frozen=True)
+class BackfillReport:
+    """What a backfill run did (this run), and where the whole backfill stands."""
+
+    backfill_id: str
+    db_path: str
+    items_total: int | None  # items the inputs hold after the filters (None: not counted)
+    done_before: int  # items finished by earlier runs of this backfill
+    counts: Counts  # items finished by this run, by outcome
+    articles_new: int
+    articles_duplicate: int
+    batches: int
+    seconds: float
+    input_errors: tuple[tuple[str, str], ...] = ()  # (input, error): sitemaps, feeds …
+    outcomes: tuple[tuple[str, int], ...] = ()  # the whole backfill's items per outcome
+
+    def as_json(self) -> dict[str, object]:
+        """The report for scripts (`newsflow backfill --json`)."""
+        return {
+            "backfill_id": self.backfill_id,
+            "db": self.db_path,
+            "items_total": self.items_total,
+            "done_before": self.done_before,
+            "loaded": self.counts.loaded,
+            "known": self.counts.known,
+            "failed": self.counts.failed,
+            "filtered": self.counts.filtered,
+            "articles_new": self.articles_new,
+            "articles_duplicate": self.articles_duplicate,
+            "batches": self.batches,
+            "seconds": round(self.seconds, 3),
+            "input_errors": [{"input": i, "error": e} for i, e in self.input_errors],
+            "backfill_outcomes": dict(self.outcomes),
+        }
+
+
+@dataclass(frozen=True)
+class Filters:
+    """Filters applied once a page is extracted."""
+
+    window: Window
+    language: str | None = None
+
+    def keeps(self, article: Article) -> bool:
+        """The article's language and publication date are wanted."""
+        if self.language and article.language != self.language:
+            return False
+        return self.window.wants_date(article.published_at)
+
+
+@task(**_TASK)
+def begin(db: str, backfill_id: str, inputs: str, settings: Settings) -> set[str]:
+    """Load what earlier runs left staged, record the backfill, read the items it finished."""
+    with writer_slot(settings.writer_limit):
+        left = load_pending(db, settings.spool_for(db), wait=settings.lock_wait)
+        if left.error:
+            raise ConfigError(f"staged runs cannot be loaded first: {left.error}")
+        return begin_backfill(db, backfill_id, inputs, wait=settings.lock_wait)
+
+
+@task(**_TASK)
+def discover_inputs(
+    policy: FetchPolicy,
+    window: Window,
+    sitemaps: list[str],
+    sites: list[str],
+    feeds: list[str],
+    url_files: list[str],
+) -> Discovery:
+    """Every entry of the URL inputs, in order, filtered by host and date."""
+    return discover(policy, window, sitemaps, sites, feeds, url_files)
+
+
+@task(**_TASK)
+def extract_archive_batch(
+    pages: list[ArchivedPage], workers: int, tagger: str | None
+) -> list[PageOutcome]:
+    """Extract pages read from WARC files (their capture is the fetch)."""
+    entries, fetches, refs = (
+        [p.entry for p in pages],
+        [p.fetch for p in pages],
+        [p.ref for p in pages],
+    )
+    return extract_fetched(entries, fetches, refs, {}, workers, tagger)
+
+
+@task(**_TASK)
+def load_batch(
+    db: str,
+    run: RunRecord,
+    outcomes: list[PageOutcome],
+    found: DedupBatch,
+    progress: BackfillProgress,
+    settings: Settings,
+) -> tuple[RunRecord, set[str]]:
+    """Stage one batch with its checkpoint, then load the spool (each staged batch in one
+    transaction). A batch that cannot be loaded now raises: it stays staged for the next run."""
+    articles = [o.article for o in outcomes if o.article is not None]
+    staged = StagedLoad(
+        run,
+        [],
+        [o.fetch for o in outcomes if not o.fetch.fetch_id.startswith("warc-")],
+        articles,
+        enrichments={
+            o.article.article_id: o.enrichment
+            for o in outcomes
+            if o.article is not None and o.enrichment is not None
+        },
+        dedup=found,
+        captures=[o.capture for o in outcomes if o.capture is not None],
+        progress=progress,
+    )
+    folder = settings.spool_for(db)
+    spool.stage(folder, staged)
+    with writer_slot(settings.writer_limit):
+        result = load_pending(db, folder, wait=settings.lock_wait)
+    for loaded, added in result.loaded:
+        if loaded.run_id == run.run_id:
+            return loaded, added
+    raise ConfigError(f"batch {run.run_id} staged in {folder}, not loaded: {result.error}")
+
+
+@flow(name="backfill", persist_result=False)
+def backfill(
+    sitemap: list[str] | None = None,
+    site: list[str] | None = None,
+    urls: list[str] | None = None,
+    warc: list[str] | None = None,
+    feed: list[str] | None = None,
+    since: str | None = None,
+    until: str | None = None,
+    host: list[str] | None = None,
+    language: str | None = None,
+    limit: int | None = None,
+    db: str | None = None,
+    name: str | None = None,
+) -> BackfillReport:
+    """Load history from the given inputs into the warehouse; run it again with the same
+    arguments (or `name`) to resume an interrupted backfill."""
+    settings = Settings.from_env()
+    db_path = str(db or settings.db_path)
+    inputs = {
+        "sitemap": sorted(sitemap or []),
+        "site": sorted(site or []),
+        "urls": sorted(str(Path(p).resolve()) for p in urls or []),
+        "warc": sorted(str(Path(p).resolve()) for p in warc or []),
+        "feed": sorted(feed or []),
+        "since": since,
+        "until": until,
+        "host": sorted(h.lower() for h in host or []),
+        "language": language,
+        "limit": limit,
+    }
+    if not any(inputs[k] for k in ("sitemap", "site", "urls", "warc", "feed")):
+        raise ConfigError("nothing to backfill: give --sitemap, --site, --urls, --warc or --feed")
+    window = Window(_date(since, "since"), _date(until, "until"), tuple(inputs["host"]))
+    filters = Filters(window, language)
+    backfill_id = name or _backfill_id(inputs)
+    started = time.monotonic()
+    done = begin(db_path, backfill_id, json.dumps(inputs, sort_keys=True), settings)
+    reporter = current()
+    totals = _Totals()
+    errors: tuple[tuple[str, str], ...] = ()
+    total: int | None = None
+    if any(inputs[k] for k in ("sitemap", "site", "urls", "feed")):
+        warm_pool(settings.worker_count)
+        found = discover_inputs(
+            fetch_policy(settings),
+            window,
+            inputs["sitemap"],
+            inputs["site"],
+            inputs["feed"],
+            inputs["urls"],
+        )
+        errors = found.errors
+        for item, error in errors:
+            get_run_logger().warning("input %s: %s", item, error)
+        entries = list(found.entries[:limit] if limit else found.entries)
+        total = len(entries)
+        todo = [e for e in entries if e.link not in done]
+        reporter.start(total, total - len(todo))
+        for batch in _batches(todo, settings.page_batch_size):
+            totals.add(_url_batch(db_path, batch, backfill_id, totals.batches, filters, settings))
+            reporter.advance(totals.last)
+    if inputs["warc"]:
+        warm_pool(settings.worker_count)
+        reporter.start(None, len(done))
+        pages = archived_pages(inputs["warc"], window, done, settings.max_bytes)
+        if limit:
+            pages = itertools.islice(pages, max(0, limit - len(done)))
+        for chunk in _chunks(pages, settings.page_batch_size):
+            totals.add(
+                _archive_batch(db_path, chunk, backfill_id, totals.batches, filters, settings)
+            )
+            reporter.advance(totals.last)
+    outcomes = finish_backfill(db_path, backfill_id, "completed", total, wait=settings.lock_wait)
+    if settings.publish_snapshots and totals.articles_new:
+        publish(db_path, settings)
+    return BackfillReport(
+        backfill_id=backfill_id,
+        db_path=db_path,
+        items_total=total,
+        done_before=len(done),
+        counts=totals.counts,
+        articles_new=totals.articles_new,
+        articles_duplicate=totals.articles_duplicate,
+        batches=totals.batches,
+        seconds=time.monotonic() - started,
+        input_errors=errors,
+        outcomes=tuple(sorted(outcomes.items())),
+    )
+
+
+@dataclass
+class _Totals:
+    """Running totals of a backfill run."""
+
+    batches: int = 0
+    articles_new: int = 0
+    articles_duplicate: int = 0
+    last: Counts = field(default_factory=Counts)  # the latest batch's
+    counts: Counts = field(default_factory=Counts)
+
+    def add(self, batch: tuple[RunRecord, Counts]) -> None:
+        run, counts = batch
+        self.batches += 1
+        self.articles_new += run.articles_new
+        self.articles_duplicate += run.articles_duplicate
+        self.last = counts
+        self.counts.add(counts)
+
+
+def _url_batch(
+    db: str,
+    batch: list[FeedEntry],
+    backfill_id: str,
+    number: int,
+    filters: Filters,
+    settings: Settings,
+) -> tuple[RunRecord, Counts]:
+    """Fetch, extract, dedup and load one batch of URL items; known URLs are not fetched."""
+    now = datetime.now(UTC)
+    seen = seen_entries(db, batch)
+    plan = plan_fetches(batch, seen, now, update_window=_NO_UPDATES)
+    outcomes = fetch_extract_batch(
+        list(plan.new),
+        {},
+        fetch_policy(settings),
+        settings.worker_count,
+        settings.tagger,
+        settings.captures_for(db),
+    )
+    new = {id(e) for e in plan.new}
+    items = {e.link: e.link for e in batch}
+    known = [e.link for e in batch if id(e) not in new]
+    return _store(db, outcomes, items, known, backfill_id, number, filters, settings)
+
+
+def _archive_batch(
+    db: str,
+    pages: list[ArchivedPage],
+    backfill_id: str,
+    number: int,
+    filters: Filters,
+    settings: Settings,
+) -> tuple[RunRecord, Counts]:
+    """Extract, dedup and load one batch of archived pages; URLs already stored are skipped."""
+    now = datetime.now(UTC)
+    entries = [p.entry for p in pages]
+    plan = plan_fetches(entries, seen_entries(db, entries), now, update_window=_NO_UPDATES)
+    new = {id(e) for e in plan.new}
+    wanted = [p for p in pages if id(p.entry) in new]
+    outcomes = extract_archive_batch(wanted, settings.worker_count, settings.tagger)
+    items = {p.fetch.url: p.item for p in wanted}
+    known = [p.item for p in pages if id(p.entry) not in new]
+    return _store(db, outcomes, items, known, backfill_id, number, filters, settings)
+
+
+def _store(
+    db: str,
+    outcomes: list[PageOutcome],
+    items: dict[str, str],
+    known: list[str],
+    backfill_id: str,
+    number: int,
+    filters: Filters,
+    settings: Settings,
+) -> tuple[RunRecord, Counts]:
+    """Apply the filters, dedup and load the batch with its items marked done."""
+    kept, marks = [], [(item, "known") for item in known]
+    for outcome in outcomes:
+        if outcome.fetch.kind != "article":
+            kept.append(outcome)  # robots.txt attempts: recorded, no item of their own
+            continue
+        item = items.get(outcome.fetch.url, outcome.fetch.url)
+        if outcome.article is None:
+            marks.append((item, "failed"))
+            kept.append(outcome)
+        elif not filters.keeps(outcome.article):
+            marks.append((item, "filtered"))
+            kept.append(replace(outcome, article=None, enrichment=None))
+        else:
+            marks.append((item, "loaded"))
+            kept.append(outcome)
+    found = deduplicate(db, kept, settings.dedup_window_days)
+    run = _run_record(number, kept)
+    run, _ = load_batch(db, run, kept, found, BackfillProgress(backfill_id, tuple(marks)), settings)
+    counts = Counts()
+    for _, outcome in marks:
+        setattr(counts, outcome, getattr(counts, outcome) + 1)
+    return run, counts
+
+
+def _run_record(number: int, outcomes: Sequence[PageOutcome]) -> RunRecord:
+    """The `runs` row of one backfill batch."""
+    now = datetime.now(UTC)
+    pages = [o for o in outcomes if o.fetch.kind == "article"]
+    run_id = f"{flow_run.id or f'local-{now:%Y%m%dT%H%M%S%f}'}-{number:05d}"
+    return RunRecord(
+        run_id=run_id,
+        flow="backfill",
+        started_at=now,
+        finished_at=now,
+        status="completed",
+        entries=len(pages),
+        pages_fetched=sum(1 for o in pages if o.fetch.ok),
+        pages_failed=sum(1 for o in pages if o.article is None),
+        prefect_flow_run_id=str(flow_run.id) if flow_run.id else None,
+        newsflow_version=__version__,
+    )
+
+
+def _backfill_id(inputs: dict[str, object]) -> str:
+    """A stable id for the same inputs and filters."""
+    digest = hashlib.blake2b(json.dumps(inputs, sort_keys=True).encode(), digest_size=6)
+    return f"backfill-{digest.hexdigest()}"
+
+
+def _date(raw: str | None, name: str) -> datetime | None:
+    """--since/--until: an ISO date or datetime (UTC unless it says otherwise)."""
+    if not raw:
+        return None
+    try:
+        moment = datetime.fromisoformat(raw)
+    except ValueError:
+        raise ConfigError(f"--{name} {raw!r}: expected a date like 2026-11-01") from None
+    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
+
+
+def _batches(items: Sequence[T], size: int) -> Iterator[list[T]]:
+    """Consecutive slices of at most `size` items."""
+    size = max(1, size)
+    for start in range(0, len(items), size):
+        yield list(items[start : start + size])
+
+
+def _chunks(items: Iterable[T], size: int) -> Iterator[list[T]]:
+    """Consecutive chunks of at most `size` items of a stream."""
+    iterator = iter(items)
+    while chunk := list(itertools.islice(iterator, max(1, size))):
+        yield chunk

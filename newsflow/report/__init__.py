@@ -1,0 +1,1 @@
+"""The analyst's HTML report: pure rendering of `warehouse.report.ReportData` (no I/O here)."""

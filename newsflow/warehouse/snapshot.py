@@ -1,0 +1,93 @@
+"""The analysts' snapshot: a read-only copy of the warehouse, replaced atomically.
+
+DuckDB lets one process write a file, and any process that holds the file open, even read-only,
+keeps the writer out. So analysts never open the live warehouse: they open the snapshot, which
+the ingest (after each load) and the maintenance flow publish. Publishing checkpoints the
+warehouse, copies the file under the writer's lock, checks the copy opens, stamps it with a
+`snapshot_info` row, and renames it over the previous snapshot. A connection already open on
+the previous snapshot keeps reading it (the old file lives on until the last reader closes it);
+a new connection sees the new one.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import uuid
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+
+import duckdb
+
+from newsflow.errors import WarehouseError
+from newsflow.warehouse.db import LOCK_RETRY_SECONDS, connect
+
+
+@dataclass(frozen=True)
+class Snapshot:
+    """One published snapshot."""
+
+    path: Path
+    published_at: datetime
+    articles: int
+    size_bytes: int
+
+
+def publish_snapshot(
+    db_path: str | Path, snapshot_path: str | Path, wait: float = LOCK_RETRY_SECONDS
+) -> Snapshot:
+    """Copy the warehouse to `snapshot_path` atomically; the previous snapshot stays intact
+    until the new one is complete and readable."""
+    db_path, snapshot_path = Path(db_path), Path(snapshot_path)
+    if snapshot_path.resolve() == db_path.resolve():
+        raise WarehouseError(f"{snapshot_path}: the snapshot cannot be the warehouse itself")
+    snapshot_path.parent.mkdir(parents=True, exist_ok=True)
+    partial = snapshot_path.with_name(f".{snapshot_path.name}.{uuid.uuid4().hex}.partial")
+    try:
+        with connect(db_path, wait=wait) as connection:
+            connection.execute("CHECKPOINT")
+            articles = connection.execute("SELECT count(*) FROM articles").fetchone()
+            shutil.copyfile(db_path, partial)  # consistent: checkpointed, and we hold the lock
+        published_at = datetime.now(UTC)
+        _stamp(partial, db_path, published_at)
+        with open(partial, "rb") as handle:
+            os.fsync(handle.fileno())
+        os.replace(partial, snapshot_path)
+    finally:
+        partial.unlink(missing_ok=True)
+        partial.with_name(partial.name + ".wal").unlink(missing_ok=True)
+    return Snapshot(
+        snapshot_path,
+        published_at,
+        int(articles[0]) if articles else 0,
+        snapshot_path.stat().st_size,
+    )
+
+
+def _stamp(path: Path, source: Path, published_at: datetime) -> None:
+    """Record in the copy when and from where it was published, and prove it opens."""
+    try:
+        copy = duckdb.connect(str(path))
+    except duckdb.Error as exc:
+        raise WarehouseError(f"{path}: the snapshot copy does not open: {exc}") from None
+    try:
+        copy.execute(
+            "CREATE OR REPLACE TABLE snapshot_info AS "
+            "SELECT ?::TIMESTAMPTZ AS published_at, ? AS warehouse, "
+            "(SELECT max(version) FROM schema_migrations) AS schema_version",
+            [published_at, str(source.resolve())],
+        )
+        copy.execute("CHECKPOINT")
+    finally:
+        copy.close()
+
+
+def snapshot_published_at(snapshot_path: str | Path) -> datetime | None:
+    """When the snapshot at this path was published, or None when there is none."""
+    path = Path(snapshot_path)
+    if not path.exists():
+        return None
+    with connect(path, read_only=True) as connection:
+        row = connection.execute("SELECT published_at FROM snapshot_info").fetchone()
+    return row[0] if row else None

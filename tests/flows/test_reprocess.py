@@ -1,0 +1,40 @@
+"""Reprocessing from raw captures, after the site is gone: nothing is fetched."""
+
+import duckdb
+import pytest
+
+from newsflow.errors import ConfigError
+from newsflow.extractors.articles import EXTRACTOR
+from newsflow.flows.backfill import backfill
+from newsflow.flows.demo import serve_demo_site
+from newsflow.flows.reprocess import reprocess
+
+
+def test_reprocess_restores_text_and_tags_from_captures_without_network(prefect_harness, tmp_path):
+    db = tmp_path / "w.duckdb"
+    with serve_demo_site() as site:
+        loaded = backfill(site=[site.base_url + "/"], db=str(db))
+    assert loaded.articles_new >= 40
+    with duckdb.connect(str(db)) as con:
+        original = dict(con.execute("SELECT article_id, text FROM articles").fetchall())
+        stale = sorted(original)[:7]
+        con.execute(
+            "UPDATE articles SET text = 'stale', extractor = 'trafilatura 0.1' "
+            "WHERE list_contains(?, article_id)",
+            [stale],
+        )
+        con.execute("DELETE FROM article_topics")
+    report = reprocess(db, "extract")  # the demo site is down: captures are all there is
+    assert (report.articles, report.changed, report.failed) == (len(original), 7, 0)
+    with duckdb.connect(str(db), read_only=True) as con:
+        restored = dict(con.execute("SELECT article_id, text FROM articles").fetchall())
+        extractors = con.execute("SELECT DISTINCT extractor FROM articles").fetchall()
+        tagged = con.execute("SELECT count(DISTINCT article_id) FROM article_topics").fetchone()
+    assert restored == original and extractors == [(EXTRACTOR,)]
+    assert tagged[0] >= 30  # re-extraction re-tags
+    with duckdb.connect(str(db)) as con:
+        con.execute("DELETE FROM article_topics")
+    again = reprocess(db, "tag")
+    assert again.articles == len(original) and again.changed == tagged[0]
+    with pytest.raises(ConfigError, match="--stage"):
+        reprocess(db, "load")
