@@ -8,7 +8,7 @@ import sys
 import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Literal
 
@@ -74,14 +74,27 @@ def ingest(
     all_sources: Annotated[
         bool, typer.Option("--all", help="Poll every source now, due or not.")
     ] = False,
+    shard: Annotated[
+        str | None,
+        typer.Option(
+            "--shard",
+            metavar="I/N",
+            help="Poll only shard I of N (0-based) of the sources, e.g. 0/4; run one per shard.",
+        ),
+    ] = None,
 ) -> None:
     """Poll the sources in FEEDS that are due and load new articles into the warehouse."""
     from newsflow.extractors.sources import load_sources
+    from newsflow.transforms.shards import parse_shard
 
     load_sources(feeds)  # a bad feeds file fails here, in one line, before Prefect starts
+    if shard is not None:
+        parse_shard(shard)  # so does a bad shard
     from newsflow.flows.ingest import ingest as ingest_flow
 
-    report = ingest_flow(feeds=str(feeds), db=str(db) if db else None, force=all_sources)
+    report = ingest_flow(
+        feeds=str(feeds), db=str(db) if db else None, force=all_sources, shard=shard
+    )
     _print_report(report)
 
 
@@ -230,7 +243,11 @@ def backfill(
 @app.command()
 def reprocess(
     stage: Annotated[
-        str, typer.Option(help="extract (re-extract and re-tag from raw captures) or tag.")
+        str,
+        typer.Option(
+            help="extract (re-extract and re-tag from raw captures), dedup (copies and "
+            "clusters decided again) or tag."
+        ),
     ] = "extract",
     since: Annotated[
         str | None, typer.Option(help="Only articles fetched on or after this date.")
@@ -249,6 +266,7 @@ def reprocess(
         _parse_since(since),
         workers=settings.worker_count,
         tagger=settings.tagger,
+        window=timedelta(days=settings.dedup_window_days),
     )
     console.print(
         f"{report.stage}: {report.articles} articles, {report.changed} changed, "

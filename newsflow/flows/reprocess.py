@@ -6,7 +6,7 @@ from __future__ import annotations
 import dataclasses
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from pathlib import Path
 
 from newsflow.errors import ConfigError
@@ -15,10 +15,16 @@ from newsflow.extractors.warc import CaptureRef, WarcError, read_capture
 from newsflow.flows.pipeline import PageOutcome, extract_fetched
 from newsflow.flows.retag import retag
 from newsflow.models import Article, FeedEntry, FetchResult
-from newsflow.warehouse.reprocess import CapturedArticle, captured_articles, replace_extractions
+from newsflow.transforms.dedup.batch import dedup_batch
+from newsflow.warehouse.reprocess import (
+    CapturedArticle,
+    captured_articles,
+    redo_dedup,
+    replace_extractions,
+)
 
 BATCH = 200  # articles per transaction
-STAGES = ("extract", "tag")
+STAGES = ("extract", "dedup", "tag")
 
 
 @dataclass(frozen=True)
@@ -39,11 +45,20 @@ def reprocess(
     *,
     workers: int = 1,
     tagger: str | None = "lexicon",
+    window: timedelta = timedelta(days=30),
     progress: Callable[[int], None] | None = None,
 ) -> ReprocessReport:
-    """Re-run `stage` for the stored articles fetched since `since` (all when None)."""
+    """Re-run `stage` for the stored articles fetched since `since` (all when None): `extract`
+    (and tag) from the raw captures, `dedup` (copies and clusters decided again, oldest first,
+    looking `window` around each chunk), or `tag`. For `dedup`, `changed` counts the articles
+    linked as copies."""
     if stage not in STAGES:
         raise ConfigError(f"--stage {stage!r}: expected one of {', '.join(STAGES)}")
+    if stage == "dedup":
+        articles, copies = redo_dedup(
+            db_path, since, lambda batch, state: dedup_batch(batch, {}, state), window
+        )
+        return ReprocessReport(stage, articles, copies, 0, EXTRACTOR)
     if stage == "tag":
         if tagger is None:
             raise ConfigError("--stage tag needs a tagger (NEWSFLOW_TAGGER is 'none')")

@@ -1,19 +1,22 @@
-"""What `newsflow reprocess` reads and writes: stored articles with their raw captures, and
-their re-extracted text."""
+"""What `newsflow reprocess` reads and writes: stored articles with their raw captures, their
+re-extracted text, and their dedup decisions made again."""
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 import duckdb
+import pyarrow as pa
 
 from newsflow.errors import WarehouseError
 from newsflow.models import Article
-from newsflow.warehouse import arrow
+from newsflow.transforms.dedup import DedupState
+from newsflow.transforms.dedup.batch import DedupBatch, event_span
+from newsflow.warehouse import arrow, dedup
 from newsflow.warehouse.db import LOCK_RETRY_SECONDS, connect
 from newsflow.warehouse.load import _save_enrichments
 
@@ -94,3 +97,62 @@ def replace_extractions(
         except duckdb.Error as exc:
             connection.execute("ROLLBACK")
             raise WarehouseError(f"{db_path}: saving re-extracted articles failed: {exc}") from None
+
+
+def redo_dedup(
+    db_path: str | Path,
+    since: datetime | None,
+    decide: Callable[[list[Article], DedupState], DedupBatch],
+    window: timedelta,
+    chunk: int = 500,
+    wait: float = LOCK_RETRY_SECONDS,
+) -> tuple[int, int]:
+    """Decide again, oldest first, the copies and clusters of the articles fetched since
+    `since` (all when None), with `decide` (the dedup stage), in one transaction: their
+    earlier decisions are dropped, then each chunk is decided against everything before it.
+    Returns (articles decided, of them linked as copies)."""
+    with connect(db_path, wait=wait) as connection:
+        connection.execute("BEGIN TRANSACTION")
+        try:
+            ids = [
+                article_id
+                for (article_id,) in connection.execute(
+                    "SELECT article_id FROM articles WHERE ? IS NULL OR fetched_at >= ?"
+                    " ORDER BY coalesce(published_at, fetched_at), article_id",
+                    [since, since],
+                ).fetchall()
+            ]
+            _forget_decisions(connection, ids)
+            copies = 0
+            for start in range(0, len(ids), chunk):
+                wanted = ids[start : start + chunk]
+                stored = dedup.stored_articles(connection, wanted)
+                articles = [stored[i] for i in wanted if i in stored]
+                span = event_span(articles)
+                if span is None:
+                    continue
+                state = dedup.load_state(connection, span[0] - window, span[1] + window)
+                batch = decide(articles, state)
+                dedup.save_results(connection, batch.results, batch.merges)
+                copies += batch.duplicates
+            connection.execute("COMMIT")
+        except duckdb.Error as exc:
+            connection.execute("ROLLBACK")
+            raise WarehouseError(f"{db_path}: re-deciding duplicates failed: {exc}") from None
+    return len(ids), copies
+
+
+def _forget_decisions(connection: duckdb.DuckDBPyConnection, ids: Sequence[str]) -> None:
+    """Drop the dedup decisions of these articles (their rows stay)."""
+    connection.register("forgotten", pa.table({"article_id": pa.array(ids, pa.string())}))
+    try:
+        connection.execute(
+            "DELETE FROM article_dedup WHERE article_id IN (SELECT article_id FROM forgotten)"
+        )
+        connection.execute(
+            "UPDATE articles SET text_hash = NULL, duplicate_of = NULL, duplicate_kind = NULL,"
+            " similarity = NULL, cluster_id = NULL"
+            " WHERE article_id IN (SELECT article_id FROM forgotten)"
+        )
+    finally:
+        connection.unregister("forgotten")

@@ -38,3 +38,23 @@ def test_reprocess_restores_text_and_tags_from_captures_without_network(prefect_
     assert again.articles == len(original) and again.changed == tagged[0]
     with pytest.raises(ConfigError, match="--stage"):
         reprocess(db, "load")
+
+
+def test_reprocess_dedup_decides_copies_and_clusters_again(prefect_harness, tmp_path):
+    db = tmp_path / "w.duckdb"
+    with serve_demo_site() as site:
+        backfill(site=[site.base_url + "/"], db=str(db))
+    decisions = (
+        "SELECT article_id, duplicate_of, duplicate_kind, cluster_id FROM articles ORDER BY 1"
+    )
+    with duckdb.connect(str(db)) as con:
+        before = con.execute(decisions).fetchall()
+        copies = [row[0] for row in before if row[1] is not None]
+        con.execute("DELETE FROM article_dedup")  # decisions lost (or made by older rules)
+        con.execute("UPDATE articles SET duplicate_of = NULL, cluster_id = article_id")
+    assert len(copies) == 2  # the demo's wire story: one exact and one near copy
+    report = reprocess(db, "dedup")
+    assert (report.articles, report.changed) == (len(before), 2)
+    with duckdb.connect(str(db), read_only=True) as con:
+        assert con.execute(decisions).fetchall() == before
+        assert con.execute("SELECT count(*) FROM article_dedup").fetchone() == (len(before),)
