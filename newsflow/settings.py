@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import ipaddress
 import os
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -48,6 +49,7 @@ class Settings:
     prefect_retention_days: float = 30.0  # maintenance deletes older finished flow runs
     captures: Path | None = None  # raw pages (WARC); None: `<warehouse>.captures/` beside it
     keep_captures: bool = True  # NEWSFLOW_CAPTURES=off: keep no raw pages
+    dask: str | None = None  # 'local' (a LocalCluster per run) or a scheduler address; None: off
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None) -> Settings:
@@ -89,6 +91,7 @@ class Settings:
             ),
             captures=_optional_path(env, "NEWSFLOW_CAPTURES"),
             keep_captures=env.get("NEWSFLOW_CAPTURES", "").strip().lower() != "off",
+            dask=_dask(env),
         )
 
     def spool_for(self, db_path: str | Path) -> Path:
@@ -153,6 +156,26 @@ def _tagger(env: Mapping[str, str]) -> str | None:
     """NEWSFLOW_TAGGER: a registered tagger name, or 'none' to skip enrichment."""
     name = env.get("NEWSFLOW_TAGGER", "lexicon").strip() or "lexicon"
     return None if name.lower() == "none" else name
+
+
+def _dask(env: Mapping[str, str]) -> str | None:
+    """NEWSFLOW_DASK: unset, '' or 'off' for none, 'local', or a Dask scheduler's address."""
+    raw = env.get("NEWSFLOW_DASK", "").strip()
+    if not raw or raw.lower() == "off":
+        return None
+    if raw.lower() == "local":
+        return "local"
+    if not _SCHEDULER.fullmatch(raw):
+        raise ConfigError(
+            f"NEWSFLOW_DASK={raw!r}: expected 'local' or a scheduler address such as "
+            "tcp://10.0.0.5:8786"
+        )
+    return raw
+
+
+_HOST = r"(?:\[[0-9a-f:.]+\]|[\w.-]+)"  # a name, an IPv4 address or a bracketed IPv6 one
+# tcp://host[:port] (or tls://, ws:// …), or host:port; a bare word is more likely a typo
+_SCHEDULER = re.compile(rf"[a-z][a-z0-9+.-]*://{_HOST}(?::\d+)?/?|{_HOST}:\d+", re.I)
 
 
 def _number(env: Mapping[str, str], name: str, default: float) -> float:

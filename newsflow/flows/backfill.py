@@ -4,7 +4,8 @@ The same stages as the ingest (fetch, extract, dedup, tag, load through the spoo
 batches, with a checkpoint: every input item (a URL, or a WARC record) is marked done in the
 load that stores its article, so an interrupted backfill run again continues where it stopped
 and a finished one loads nothing new. Tasks are coarse: a discovery, then per batch one
-fetch-and-extract, one dedup and one load.
+fetch-and-extract (several smaller ones spread over the cluster on Dask, see `runners.py`), one
+dedup and one load.
 """
 
 from __future__ import annotations
@@ -19,7 +20,7 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import TypeVar
 
-from prefect import flow, get_run_logger, task
+from prefect import flow, get_run_logger, task, unmapped
 from prefect.cache_policies import NO_CACHE
 from prefect.runtime import flow_run
 
@@ -27,10 +28,11 @@ from newsflow import __version__
 from newsflow.errors import ConfigError
 from newsflow.extractors.http import FetchPolicy
 from newsflow.flows.discovery import ArchivedPage, Discovery, Window, archived_pages, discover
-from newsflow.flows.ingest import deduplicate, fetch_extract_batch, publish
+from newsflow.flows.ingest import deduplicate, fetch_extract_pages, publish
 from newsflow.flows.operations import writer_slot
-from newsflow.flows.pipeline import PageOutcome, extract_fetched, fetch_policy, warm_pool
+from newsflow.flows.pipeline import INLINE, PageOutcome, extract_fetched, fetch_policy, warm_pool
 from newsflow.flows.progress import Counts, current
+from newsflow.flows.runners import dask_slots, on_dask, page_batch_size, task_runner
 from newsflow.models import Article, BackfillProgress, FeedEntry, RunRecord
 from newsflow.settings import Settings
 from newsflow.transforms.dedup import plan_fetches
@@ -168,7 +170,7 @@ def load_batch(
     raise ConfigError(f"batch {run.run_id} staged in {folder}, not loaded: {result.error}")
 
 
-@flow(name="backfill", persist_result=False)
+@flow(name="backfill", persist_result=False, task_runner=task_runner(Settings.from_env()))
 def backfill(
     sitemap: list[str] | None = None,
     site: list[str] | None = None,
@@ -211,7 +213,7 @@ def backfill(
     errors: tuple[tuple[str, str], ...] = ()
     total: int | None = None
     if any(inputs[k] for k in ("sitemap", "site", "urls", "feed")):
-        warm_pool(settings.worker_count)
+        _warm_pool(settings)
         found = discover_inputs(
             fetch_policy(settings),
             window,
@@ -231,7 +233,7 @@ def backfill(
             totals.add(_url_batch(db_path, batch, backfill_id, totals.batches, filters, settings))
             reporter.advance(totals.last)
     if inputs["warc"]:
-        warm_pool(settings.worker_count)
+        _warm_pool(settings)
         reporter.start(None, len(done))
         pages = archived_pages(inputs["warc"], window, done, settings.max_bytes)
         if limit:
@@ -290,14 +292,7 @@ def _url_batch(
     now = datetime.now(UTC)
     seen = seen_entries(db, batch)
     plan = plan_fetches(batch, seen, now, update_window=_NO_UPDATES)
-    outcomes = fetch_extract_batch(
-        list(plan.new),
-        {},
-        fetch_policy(settings),
-        settings.worker_count,
-        settings.tagger,
-        settings.captures_for(db),
-    )
+    outcomes = fetch_extract_pages(list(plan.new), {}, fetch_policy(settings), settings, db)
     new = {id(e) for e in plan.new}
     items = {e.link: e.link for e in batch}
     known = [e.link for e in batch if id(e) not in new]
@@ -318,10 +313,28 @@ def _archive_batch(
     plan = plan_fetches(entries, seen_entries(db, entries), now, update_window=_NO_UPDATES)
     new = {id(e) for e in plan.new}
     wanted = [p for p in pages if id(p.entry) in new]
-    outcomes = extract_archive_batch(wanted, settings.worker_count, settings.tagger)
+    outcomes = _extract_archived(wanted, settings)
     items = {p.fetch.url: p.item for p in wanted}
     known = [p.item for p in pages if id(p.entry) not in new]
     return _store(db, outcomes, items, known, backfill_id, number, filters, settings)
+
+
+def _extract_archived(pages: list[ArchivedPage], settings: Settings) -> list[PageOutcome]:
+    """Extract archived pages in one task using the process pool; on Dask, in smaller tasks
+    spread over the cluster, each extracting inline."""
+    slots = dask_slots() if pages else None
+    futures = extract_archive_batch.map(
+        list(_batches(pages, page_batch_size(len(pages), settings.page_batch_size, slots))),
+        unmapped(INLINE if slots else settings.worker_count),
+        unmapped(settings.tagger),
+    )
+    return [outcome for future in futures for outcome in future.result()]
+
+
+def _warm_pool(settings: Settings) -> None:
+    """Start the extraction processes early, unless the run extracts on Dask."""
+    if not on_dask():
+        warm_pool(settings.worker_count)
 
 
 def _store(

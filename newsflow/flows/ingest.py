@@ -2,7 +2,10 @@
 
 Tasks are coarse (one per batch of feeds or pages, plus one read and one load), so a run's task
 count grows with batches, never with articles. Nothing here caches or persists results: pages are
-not worth keeping in Prefect's result store.
+not worth keeping in Prefect's result store. The batches of feeds and pages go to the flow's task
+runner (threads here, or a Dask cluster: see `runners.py`); everything that reads or writes the
+warehouse runs in the flow's own process. With `shard='i/n'` a run takes only its share of the
+feeds file's sources, so that n deployments poll them all between them.
 """
 
 from __future__ import annotations
@@ -26,14 +29,16 @@ from newsflow.extractors.http import FetchPolicy
 from newsflow.extractors.sources import load_sources
 from newsflow.flows.artifacts import publish_run_artifact
 from newsflow.flows.operations import writer_slot
-from newsflow.flows.pipeline import PageOutcome, fetch_and_extract, fetch_policy, warm_pool
+from newsflow.flows.pipeline import INLINE, PageOutcome, fetch_and_extract, fetch_policy, warm_pool
 from newsflow.flows.polling import FeedPoll, poll_feeds
+from newsflow.flows.runners import dask_slots, on_dask, page_batch_size, task_runner
 from newsflow.models import Article, FeedEntry, RunRecord, Source, SourceEvent, SourceState
 from newsflow.settings import Settings
 from newsflow.transforms.dedup import FetchPlan, plan_fetches
 from newsflow.transforms.dedup.batch import DedupBatch, dedup_batch
 from newsflow.transforms.feed_state import initial_state, next_state, source_events
 from newsflow.transforms.schedule import is_due
+from newsflow.transforms.shards import parse_shard
 from newsflow.warehouse import spool
 from newsflow.warehouse.load import SpoolResult, load_pending
 from newsflow.warehouse.read import dedup_inputs, seen_entries, source_states
@@ -174,21 +179,26 @@ def publish(db: str, settings: Settings) -> tuple[str | None, str | None]:
     return str(snapshot.path), None
 
 
-@flow(name="ingest", persist_result=False)
-def ingest(feeds: str = "feeds.yaml", db: str | None = None, force: bool = False) -> IngestReport:
-    """Poll the sources of the feeds file that are due (all of them with `force`) and load new
-    articles into the warehouse."""
+@flow(name="ingest", persist_result=False, task_runner=task_runner(Settings.from_env()))
+def ingest(
+    feeds: str = "feeds.yaml",
+    db: str | None = None,
+    force: bool = False,
+    shard: str | None = None,
+) -> IngestReport:
+    """Poll the sources of the feeds file that are due (all of them with `force`; only this
+    shard's, 'i/n', with `shard`) and load new articles into the warehouse."""
     settings = Settings.from_env()
     db_path = str(db or settings.db_path)
     started = datetime.now(UTC)
-    sources = load_sources(feeds)
+    sources = _shard_sources(load_sources(feeds), shard)
     policy = fetch_policy(settings)
     clock = _StageClock()
     with clock("read state"):
         stored = read_source_states(db_path, sources)
     due = [s for s in sources if force or is_due(stored.get(s.url), started)]
     with clock("poll feeds"):
-        if due:
+        if due and not on_dask():  # on Dask, the cluster's workers extract
             warm_pool(settings.worker_count)
         poll_futures = poll_feed_batch.map(
             _batches(due, settings.feed_batch_size),
@@ -205,15 +215,7 @@ def ingest(feeds: str = "feeds.yaml", db: str | None = None, force: bool = False
     wanted = [*plan.new, *(entry for entry, _ in plan.updates)]
     languages = {s.url: s.language for s in sources}
     with clock("fetch and extract"):
-        page_futures = fetch_extract_batch.map(
-            _batches(wanted, settings.page_batch_size),
-            unmapped(languages),
-            unmapped(policy),
-            unmapped(settings.worker_count),
-            unmapped(settings.tagger),
-            unmapped(settings.captures_for(db_path)),
-        )
-        outcomes = [outcome for future in page_futures for outcome in future.result()]
+        outcomes = fetch_extract_pages(wanted, languages, policy, settings, db_path)
     with clock("dedup"):
         found = deduplicate(db_path, outcomes, settings.dedup_window_days)
     states, events = _next_states(sources, stored, polls, started)
@@ -240,6 +242,38 @@ def ingest(feeds: str = "feeds.yaml", db: str | None = None, force: bool = False
     )
     publish_run_artifact(report)
     return report
+
+
+def fetch_extract_pages(
+    entries: Sequence[FeedEntry],
+    languages: dict[str, str | None],
+    policy: FetchPolicy,
+    settings: Settings,
+    db: str,
+) -> list[PageOutcome]:
+    """Fetch and extract pages in tasks of NEWSFLOW_PAGE_BATCH pages, each using the process
+    pool; on Dask, in smaller tasks spread over the cluster, each extracting inline."""
+    slots = dask_slots() if entries else None
+    captures = settings.captures_for(db)
+    futures = fetch_extract_batch.map(
+        _batches(entries, page_batch_size(len(entries), settings.page_batch_size, slots)),
+        unmapped(languages),
+        unmapped(policy),
+        unmapped(INLINE if slots else settings.worker_count),
+        unmapped(settings.tagger),
+        unmapped(captures.resolve() if captures else None),  # the same folder for every worker
+    )
+    return [outcome for future in futures for outcome in future.result()]
+
+
+def _shard_sources(sources: list[Source], shard: str | None) -> list[Source]:
+    """The sources of this run: all of them, or those of its shard."""
+    if shard is None:
+        return sources
+    spec = parse_shard(shard)
+    kept = [s for s in sources if spec.holds(s.url)]
+    get_run_logger().info("shard %s: %d of %d sources", spec, len(kept), len(sources))
+    return kept
 
 
 class _StageClock:

@@ -1,7 +1,9 @@
 """The ingest stages as plain functions (no Prefect): the tasks in `ingest.py` call these.
 
 Extraction is CPU-bound: it runs in a process pool that is created once per process and
-reused by every batch (starting a worker costs about a second of imports).
+reused by every batch (starting a worker costs about a second of imports). With `workers=INLINE`
+it runs in the calling process instead, one page after another: inside a Dask worker, which is a
+daemonic process and cannot have children, the cluster is the pool.
 """
 
 from __future__ import annotations
@@ -232,13 +234,16 @@ def _robots_rules(
 
 
 Extracted = tuple[Article, Enrichment | None] | str
+INLINE = 0  # `workers` value: extract in the calling process, without a pool
 
 
 def _extract_all(jobs: Sequence[PageJob], workers: int) -> list[Extracted]:
-    """Run `process_page` over the jobs in the pool; a crashed worker fails its batch, not the
-    run (the pool is rebuilt for the next batch)."""
+    """Run `process_page` over the jobs in the pool (or inline); a crashed worker fails its
+    batch, not the run (the pool is rebuilt for the next batch)."""
     if not jobs:
         return []
+    if workers <= INLINE or multiprocessing.current_process().daemon:
+        return [process_page(job) for job in jobs]  # a daemonic process cannot start a pool
     try:
         return list(extraction_pool(workers).map(process_page, jobs, chunksize=4))
     except BrokenProcessPool as exc:
@@ -302,7 +307,7 @@ def extraction_pool(workers: int) -> ProcessPoolExecutor:
                 _pool.shutdown()
             context = multiprocessing.get_context("forkserver")
             context.set_forkserver_preload(["newsflow.flows.pipeline"])
-            _pool = ProcessPoolExecutor(workers, mp_context=context, initializer=_warm_up)
+            _pool = ProcessPoolExecutor(workers, mp_context=context, initializer=warm_up)
             _pool_workers = workers
         return _pool
 
@@ -329,7 +334,7 @@ def shutdown_pool() -> None:
             _pool = None
 
 
-def _warm_up() -> None:
+def warm_up() -> None:
     """Load the language model in each worker before the first page arrives."""
     detect_language("warm up the language identifier with a sentence long enough to classify")
 

@@ -1,20 +1,18 @@
-"""Reprocessing from raw captures, after the site is gone: nothing is fetched."""
+"""Reprocessing from raw captures, once the site is gone: nothing is fetched."""
 
 import duckdb
 import pytest
 
 from newsflow.errors import ConfigError
 from newsflow.extractors.articles import EXTRACTOR
-from newsflow.flows.backfill import backfill
-from newsflow.flows.demo import serve_demo_site
 from newsflow.flows.reprocess import reprocess
+from tests.demo_warehouse import demo_warehouse_fixture, writable_copy
+
+__all__ = ["demo_warehouse_fixture"]
 
 
-def test_reprocess_restores_text_and_tags_from_captures_without_network(prefect_harness, tmp_path):
-    db = tmp_path / "w.duckdb"
-    with serve_demo_site() as site:
-        loaded = backfill(site=[site.base_url + "/"], db=str(db))
-    assert loaded.articles_new >= 40
+def test_reprocess_restores_text_and_tags_from_captures_without_network(demo_warehouse, tmp_path):
+    db = writable_copy(demo_warehouse, tmp_path)  # its demo site was shut down after the build
     with duckdb.connect(str(db)) as con:
         original = dict(con.execute("SELECT article_id, text FROM articles").fetchall())
         stale = sorted(original)[:7]
@@ -24,8 +22,14 @@ def test_reprocess_restores_text_and_tags_from_captures_without_network(prefect_
             [stale],
         )
         con.execute("DELETE FROM article_topics")
-    report = reprocess(db, "extract")  # the demo site is down: captures are all there is
-    assert (report.articles, report.changed, report.failed) == (len(original), 7, 0)
+        (captured,) = con.execute(
+            "SELECT count(DISTINCT article_id) FROM captures WHERE article_id IS NOT NULL"
+        ).fetchone()
+    assert captured == len(original)  # the ingest kept every article's raw page
+    report = reprocess(db, "extract")
+    # the corrected article's capture is its later page: its text is the corrected one
+    assert (report.articles, report.failed) == (len(original), 0)
+    assert report.changed == 7
     with duckdb.connect(str(db), read_only=True) as con:
         restored = dict(con.execute("SELECT article_id, text FROM articles").fetchall())
         extractors = con.execute("SELECT DISTINCT extractor FROM articles").fetchall()
@@ -40,10 +44,8 @@ def test_reprocess_restores_text_and_tags_from_captures_without_network(prefect_
         reprocess(db, "load")
 
 
-def test_reprocess_dedup_decides_copies_and_clusters_again(prefect_harness, tmp_path):
-    db = tmp_path / "w.duckdb"
-    with serve_demo_site() as site:
-        backfill(site=[site.base_url + "/"], db=str(db))
+def test_reprocess_dedup_decides_copies_and_clusters_again(demo_warehouse, tmp_path):
+    db = writable_copy(demo_warehouse, tmp_path)
     decisions = (
         "SELECT article_id, duplicate_of, duplicate_kind, cluster_id FROM articles ORDER BY 1"
     )
