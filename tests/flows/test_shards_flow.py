@@ -1,5 +1,8 @@
 """Sharded ingest runs under Prefect's test harness: shards 0/2 and 1/2 against the demo site."""
 
+import subprocess
+import sys
+
 import duckdb
 import pytest
 
@@ -58,3 +61,20 @@ def test_a_bad_shard_stops_the_run(prefect_harness, tmp_path):
     feeds.write_text("sources:\n  - url: http://127.0.0.1:9/feed.xml\n")
     with pytest.raises(ConfigError, match="numbered 0 to 1"):
         ingest(feeds=str(feeds), db=str(tmp_path / "w.duckdb"), shard="2/2")
+
+
+def test_the_cli_refuses_a_bad_shard_in_one_line(tmp_path):
+    feeds = tmp_path / "feeds.yaml"
+    feeds.write_text("sources:\n  - url: http://127.0.0.1:9/feed.xml\n")
+    result = subprocess.run(
+        [sys.executable, "-m", "newsflow", "ingest", "--feeds", str(feeds), "--shard", "1of2"],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        cwd=tmp_path,
+    )
+    assert result.returncode == 2
+    assert result.stderr == (
+        "newsflow: error: shard '1of2': expected i/n, e.g. 0/4 (the first of four shards)\n"
+    )
+    assert not list(tmp_path.glob("*.duckdb"))
