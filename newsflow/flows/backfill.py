@@ -22,7 +22,9 @@ from typing import TypeVar
 
 from prefect import flow, get_run_logger, task, unmapped
 from prefect.cache_policies import NO_CACHE
+from prefect.futures import PrefectFuture
 from prefect.runtime import flow_run
+from prefect.utilities.annotations import quote
 
 from newsflow import __version__
 from newsflow.errors import ConfigError
@@ -238,10 +240,16 @@ def backfill(
         pages = archived_pages(inputs["warc"], window, done, settings.max_bytes)
         if limit:
             pages = itertools.islice(pages, max(0, limit - len(done)))
-        for chunk in _chunks(pages, settings.page_batch_size):
-            totals.add(
-                _archive_batch(db_path, chunk, backfill_id, totals.batches, filters, settings)
-            )
+        # One batch is extracted while the one before it is deduplicated and loaded.
+        flight: _InFlight | None = None
+        for number, chunk in enumerate(_chunks(pages, settings.page_batch_size), totals.batches):
+            ahead = _extract_ahead(db_path, chunk, flight, number, settings)
+            if flight is not None:
+                totals.add(flight.store(db_path, backfill_id, filters, settings))
+                reporter.advance(totals.last)
+            flight = ahead
+        if flight is not None:
+            totals.add(flight.store(db_path, backfill_id, filters, settings))
             reporter.advance(totals.last)
     outcomes = finish_backfill(db_path, backfill_id, "completed", total, wait=settings.lock_wait)
     if settings.publish_snapshots and totals.articles_new:
@@ -299,36 +307,64 @@ def _url_batch(
     return _store(db, outcomes, items, known, backfill_id, number, filters, settings)
 
 
-def _archive_batch(
+@dataclass
+class _InFlight:
+    """A batch of archived pages whose extraction was submitted and is not stored yet."""
+
+    number: int
+    wanted: list[ArchivedPage]
+    known: list[str]  # items of pages whose URL is stored already (or in the batch before)
+    futures: list[PrefectFuture[list[PageOutcome]]]
+
+    def store(
+        self, db: str, backfill_id: str, filters: Filters, settings: Settings
+    ) -> tuple[RunRecord, Counts]:
+        """Wait for the extraction, then dedup and load the batch with its items marked."""
+        outcomes = [outcome for future in self.futures for outcome in future.result()]
+        items = {p.fetch.url: p.item for p in self.wanted}
+        return _store(db, outcomes, items, self.known, backfill_id, self.number, filters, settings)
+
+
+def _extract_ahead(
     db: str,
     pages: list[ArchivedPage],
-    backfill_id: str,
+    before: _InFlight | None,
     number: int,
-    filters: Filters,
     settings: Settings,
-) -> tuple[RunRecord, Counts]:
-    """Extract, dedup and load one batch of archived pages; URLs already stored are skipped."""
-    now = datetime.now(UTC)
+) -> _InFlight:
+    """Submit the extraction of the pages whose URL is neither stored nor in the batch still
+    in flight before them (so that a URL archived twice is loaded once)."""
     entries = [p.entry for p in pages]
-    plan = plan_fetches(entries, seen_entries(db, entries), now, update_window=_NO_UPDATES)
+    earlier = [p.entry for p in before.wanted] if before else []
+    plan = plan_fetches(
+        [*earlier, *entries],
+        seen_entries(db, entries),
+        datetime.now(UTC),
+        update_window=_NO_UPDATES,
+    )
     new = {id(e) for e in plan.new}
     wanted = [p for p in pages if id(p.entry) in new]
-    outcomes = _extract_archived(wanted, settings)
-    items = {p.fetch.url: p.item for p in wanted}
     known = [p.item for p in pages if id(p.entry) not in new]
-    return _store(db, outcomes, items, known, backfill_id, number, filters, settings)
+    return _InFlight(number, wanted, known, _submit_archived(wanted, settings))
 
 
-def _extract_archived(pages: list[ArchivedPage], settings: Settings) -> list[PageOutcome]:
+def _submit_archived(
+    pages: list[ArchivedPage], settings: Settings
+) -> list[PrefectFuture[list[PageOutcome]]]:
     """Extract archived pages in one task using the process pool; on Dask, in smaller tasks
     spread over the cluster, each extracting inline."""
     slots = dask_slots() if pages else None
     futures = extract_archive_batch.map(
-        list(_batches(pages, page_batch_size(len(pages), settings.page_batch_size, slots))),
+        [
+            quote(batch)
+            for batch in _batches(
+                pages, page_batch_size(len(pages), settings.page_batch_size, slots)
+            )
+        ],
         unmapped(INLINE if slots else settings.worker_count),
         unmapped(settings.tagger),
     )
-    return [outcome for future in futures for outcome in future.result()]
+    return list(futures)
 
 
 def _warm_pool(settings: Settings) -> None:
@@ -363,9 +399,10 @@ def _store(
         else:
             marks.append((item, "loaded"))
             kept.append(outcome)
-    found = deduplicate(db, kept, settings.dedup_window_days)
+    found = deduplicate(db, quote(kept), settings.dedup_window_days)
     run = _run_record(number, kept)
-    run, _ = load_batch(db, run, kept, found, BackfillProgress(backfill_id, tuple(marks)), settings)
+    progress = BackfillProgress(backfill_id, tuple(marks))
+    run, _ = load_batch(db, run, quote(kept), quote(found), quote(progress), settings)
     counts = Counts()
     for _, outcome in marks:
         setattr(counts, outcome, getattr(counts, outcome) + 1)

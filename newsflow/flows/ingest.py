@@ -22,6 +22,7 @@ from typing import TypeVar
 from prefect import flow, get_run_logger, task, unmapped
 from prefect.cache_policies import NO_CACHE
 from prefect.runtime import flow_run
+from prefect.utilities.annotations import quote
 
 from newsflow import __version__
 from newsflow.errors import WarehouseError
@@ -195,14 +196,14 @@ def ingest(
     policy = fetch_policy(settings)
     clock = _StageClock()
     with clock("read state"):
-        stored = read_source_states(db_path, sources)
+        stored = read_source_states(db_path, quote(sources))
     due = [s for s in sources if force or is_due(stored.get(s.url), started)]
     with clock("poll feeds"):
         if due and not on_dask():  # on Dask, the cluster's workers extract
             warm_pool(settings.worker_count)
         poll_futures = poll_feed_batch.map(
-            _batches(due, settings.feed_batch_size),
-            unmapped(stored),
+            [quote(batch) for batch in _batches(due, settings.feed_batch_size)],
+            unmapped(quote(stored)),
             unmapped(policy),
             unmapped(started),
         )
@@ -210,19 +211,23 @@ def ingest(
     entries = [e for p in polls if p.feed for e in p.feed.entries]
     with clock("plan"):
         plan = (
-            plan_entries(db_path, entries, started, settings) if entries else FetchPlan((), (), ())
+            plan_entries(db_path, quote(entries), started, settings)
+            if entries
+            else FetchPlan((), (), ())
         )
     wanted = [*plan.new, *(entry for entry, _ in plan.updates)]
     languages = {s.url: s.language for s in sources}
     with clock("fetch and extract"):
         outcomes = fetch_extract_pages(wanted, languages, policy, settings, db_path)
     with clock("dedup"):
-        found = deduplicate(db_path, outcomes, settings.dedup_window_days)
+        found = deduplicate(db_path, quote(outcomes), settings.dedup_window_days)
     states, events = _next_states(sources, stored, polls, started)
     run = _run_record(started, sources, due, polls, entries, outcomes)
     run = replace(run, pages_rechecked=len(plan.updates))
     with clock("load"):
-        run, added, loads = load(db_path, run, states, outcomes, polls, events, found, settings)
+        run, added, loads = load(
+            db_path, run, *map(quote, (states, outcomes, polls, events, found)), settings
+        )
     snapshot, snapshot_error = None, None
     if settings.publish_snapshots and not loads.error:
         with clock("publish snapshot"):
@@ -256,8 +261,13 @@ def fetch_extract_pages(
     slots = dask_slots() if entries else None
     captures = settings.captures_for(db)
     futures = fetch_extract_batch.map(
-        _batches(entries, page_batch_size(len(entries), settings.page_batch_size, slots)),
-        unmapped(languages),
+        [
+            quote(batch)
+            for batch in _batches(
+                entries, page_batch_size(len(entries), settings.page_batch_size, slots)
+            )
+        ],
+        unmapped(quote(languages)),
         unmapped(policy),
         unmapped(INLINE if slots else settings.worker_count),
         unmapped(settings.tagger),

@@ -234,10 +234,12 @@ def _record_progress(
     if progress is None or not progress.items:
         return
     now = datetime.now(UTC)
-    connection.executemany(
-        "INSERT INTO backfill_items VALUES (?, ?, ?, ?, ?) ON CONFLICT DO NOTHING",
-        [(progress.backfill_id, item, outcome, run_id, now) for item, outcome in progress.items],
+    # One Arrow batch: DuckDB's executemany costs about 2 ms per row here.
+    connection.register("item_batch", arrow.backfill_items_table(progress, run_id, now))
+    connection.execute(
+        "INSERT INTO backfill_items BY NAME SELECT * FROM item_batch ON CONFLICT DO NOTHING"
     )
+    connection.unregister("item_batch")
     connection.execute(
         "UPDATE backfills SET updated_at = ? WHERE backfill_id = ?", [now, progress.backfill_id]
     )

@@ -7,7 +7,7 @@ import signal
 import subprocess
 import sys
 import time
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 import duckdb
 import pytest
@@ -89,28 +89,33 @@ def test_url_lists_with_filters_and_limit(prefect_harness, demo_site, tmp_path):
     assert future.articles_new == 0 and future.counts.filtered >= 40
 
 
-def demo_warc(site, folder, extra: int = 0):
-    """A WARC of the demo site's article pages plus pages that are no articles."""
-    paths = [u.removeprefix(site.base_url) for u in sorted(sitemap_urls(site))]
-    paths += ["/robots.txt", "/sitemap_index.xml", "/no-such-page"]
+def write_warc(site, folder, paths, prefix="demo"):
+    """A WARC of the site's answers to `paths`, archived a minute apart from 2026-11-20."""
     when = datetime(2026, 11, 20, tzinfo=UTC)
-    with CaptureWriter(folder, prefix="demo") as writer:
-        for path in paths:
+    with CaptureWriter(folder, prefix=prefix) as writer:
+        for n, path in enumerate(paths):
             answer = site.respond("GET", path, {})
             writer.write(
                 FetchResult(
                     url=site.base_url + path,
                     kind="article",
                     source=None,
-                    fetched_at=when,
+                    fetched_at=when + timedelta(minutes=n),
                     final_url=site.base_url + path,
                     status=answer.status,
                     body=answer.body,
                     content_type=answer.headers.get("Content-Type"),
                 )
             )
-    (path,) = folder.glob("*.warc.gz")
-    return path, len(paths) - 3
+    (path,) = folder.glob(f"{prefix}-*.warc.gz")
+    return path
+
+
+def demo_warc(site, folder):
+    """A WARC of the demo site's article pages plus pages that are no articles."""
+    paths = [u.removeprefix(site.base_url) for u in sorted(sitemap_urls(site))]
+    paths += ["/robots.txt", "/sitemap_index.xml", "/no-such-page"]
+    return write_warc(site, folder, paths), len(paths) - 3
 
 
 def test_a_warc_backfill_extracts_archived_pages_without_fetching(
@@ -122,12 +127,28 @@ def test_a_warc_backfill_extracts_archived_pages_without_fetching(
     assert report.counts.done == pages  # robots.txt, the XML and the 404 are no items
     assert report.counts.loaded == report.articles_new == pages - 1
     assert query(db, "SELECT count(*) FROM fetches") == [(0,)]  # nothing was downloaded
-    (fetched,) = query(db, "SELECT DISTINCT fetched_at FROM articles")
-    assert fetched[0] == datetime(2026, 11, 20, tzinfo=UTC)
+    (first,) = query(db, "SELECT min(fetched_at) FROM articles")
+    assert first[0] == datetime(2026, 11, 20, tzinfo=UTC)  # the archive's date, not today's
     (in_warc,) = query(db, "SELECT DISTINCT warc_path FROM captures")
     assert in_warc[0] == str(warc.resolve())  # the input archive is the capture
     again = backfill(warc=[str(warc)], db=str(db))
     assert again.counts.done == 0 and again.articles_new == 0
+
+
+def test_a_url_archived_twice_is_loaded_once_even_from_the_batch_in_flight(
+    prefect_harness, demo_site, tmp_path, monkeypatch
+):
+    """Batches of 5: the second batch is planned while the first is still being extracted,
+    the third while the second is; repeats in both must still count as known."""
+    monkeypatch.setenv("NEWSFLOW_PAGE_BATCH", "5")
+    paths = [u.removeprefix(demo_site.base_url) for u in sorted(sitemap_urls(demo_site))][:8]
+    warc = write_warc(demo_site, tmp_path / "warc", [*paths, *paths])
+    db = tmp_path / "w.duckdb"
+    report = backfill(warc=[str(warc)], db=str(db))
+    assert report.counts.done == 16 and report.counts.known == 8
+    assert report.articles_new == report.counts.loaded == 8
+    assert query(db, "SELECT count(*), count(DISTINCT url) FROM articles") == [(8, 8)]
+    assert query(db, "SELECT count(*) FROM article_versions") == [(0,)]
 
 
 @pytest.mark.timeout(600)

@@ -77,3 +77,19 @@ def test_gazetteer_values_are_all_strings():
     assert all(isinstance(leaf, str) for leaf in leaves(gazetteer))
     oslo = find_places("Oslo", "Une réunion à Oslo.", "fr")
     assert {(e.kind, e.code) for e in oslo} >= {("city", "NO"), ("country", "NO")}
+
+
+def test_keywords_in_every_stopword_language_and_in_languages_without_one():
+    from newsflow.transforms.keywords import STOPWORD_LANGUAGES
+
+    text = "Kim Jong-un visited Pyongyang. Kim Jong-un spoke about Pyongyang again."
+    for language in [*sorted(STOPWORD_LANGUAGES), "cs", "sw", "xx", None]:
+        names = {k.name.lower() for k in find_keywords("Kim in Pyongyang", text, language)}
+        assert "pyongyang" in names, language
+
+
+def test_stopwords_are_not_keywords_in_the_articles_language():
+    text = "Die Regierung hat die Reform der Rente beschlossen. Die Rente steigt. " * 2
+    names = {k.name.lower() for k in find_keywords("Rente", text, "de")}
+    assert "rente" in names
+    assert not names & {"die", "der", "hat"}
