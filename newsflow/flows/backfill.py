@@ -30,10 +30,11 @@ from newsflow import __version__
 from newsflow.errors import ConfigError
 from newsflow.extractors.http import FetchPolicy
 from newsflow.flows.discovery import ArchivedPage, Discovery, Window, archived_pages, discover
-from newsflow.flows.ingest import deduplicate, fetch_extract_pages, publish
+from newsflow.flows.ingest import fetch_extract_pages, publish
 from newsflow.flows.operations import writer_slot
 from newsflow.flows.pipeline import INLINE, PageOutcome, extract_fetched, fetch_policy, warm_pool
 from newsflow.flows.progress import Counts, current
+from newsflow.flows.rolling_dedup import RollingDedup
 from newsflow.flows.runners import dask_slots, on_dask, page_batch_size, task_runner
 from newsflow.models import Article, BackfillProgress, FeedEntry, RunRecord
 from newsflow.settings import Settings
@@ -137,6 +138,13 @@ def extract_archive_batch(
 
 
 @task(**_TASK)
+def deduplicate_batch(rolling: RollingDedup, db: str, outcomes: list[PageOutcome]) -> DedupBatch:
+    """Link the batch's new articles to earlier copies and stories, with the deduplicator
+    kept across the batches of this run."""
+    return rolling.decide(db, [o.article for o in outcomes if o.article is not None])
+
+
+@task(**_TASK)
 def load_batch(
     db: str,
     run: RunRecord,
@@ -210,6 +218,7 @@ def backfill(
     backfill_id = name or _backfill_id(inputs)
     started = time.monotonic()
     done = begin(db_path, backfill_id, json.dumps(inputs, sort_keys=True), settings)
+    run = _Run(db_path, backfill_id, filters, settings, _rolling(settings))
     reporter = current()
     totals = _Totals()
     errors: tuple[tuple[str, str], ...] = ()
@@ -232,7 +241,7 @@ def backfill(
         todo = [e for e in entries if e.link not in done]
         reporter.start(total, total - len(todo))
         for batch in _batches(todo, settings.page_batch_size):
-            totals.add(_url_batch(db_path, batch, backfill_id, totals.batches, filters, settings))
+            totals.add(_url_batch(run, batch, totals.batches))
             reporter.advance(totals.last)
     if inputs["warc"]:
         _warm_pool(settings)
@@ -245,11 +254,11 @@ def backfill(
         for number, chunk in enumerate(_chunks(pages, settings.page_batch_size), totals.batches):
             ahead = _extract_ahead(db_path, chunk, flight, number, settings)
             if flight is not None:
-                totals.add(flight.store(db_path, backfill_id, filters, settings))
+                totals.add(flight.store(run))
                 reporter.advance(totals.last)
             flight = ahead
         if flight is not None:
-            totals.add(flight.store(db_path, backfill_id, filters, settings))
+            totals.add(flight.store(run))
             reporter.advance(totals.last)
     outcomes = finish_backfill(db_path, backfill_id, "completed", total, wait=settings.lock_wait)
     if settings.publish_snapshots and totals.articles_new:
@@ -288,23 +297,32 @@ class _Totals:
         self.counts.add(counts)
 
 
-def _url_batch(
-    db: str,
-    batch: list[FeedEntry],
-    backfill_id: str,
-    number: int,
-    filters: Filters,
-    settings: Settings,
-) -> tuple[RunRecord, Counts]:
+@dataclass(frozen=True)
+class _Run:
+    """What every batch of one backfill run shares."""
+
+    db: str
+    backfill_id: str
+    filters: Filters
+    settings: Settings
+    dedup: RollingDedup
+
+
+def _rolling(settings: Settings) -> RollingDedup:
+    return RollingDedup(timedelta(days=settings.dedup_window_days))
+
+
+def _url_batch(run: _Run, batch: list[FeedEntry], number: int) -> tuple[RunRecord, Counts]:
     """Fetch, extract, dedup and load one batch of URL items; known URLs are not fetched."""
     now = datetime.now(UTC)
-    seen = seen_entries(db, batch)
+    seen = seen_entries(run.db, batch)
     plan = plan_fetches(batch, seen, now, update_window=_NO_UPDATES)
-    outcomes = fetch_extract_pages(list(plan.new), {}, fetch_policy(settings), settings, db)
+    policy = fetch_policy(run.settings)
+    outcomes = fetch_extract_pages(list(plan.new), {}, policy, run.settings, run.db)
     new = {id(e) for e in plan.new}
     items = {e.link: e.link for e in batch}
     known = [e.link for e in batch if id(e) not in new]
-    return _store(db, outcomes, items, known, backfill_id, number, filters, settings)
+    return _store(run, outcomes, items, known, number)
 
 
 @dataclass
@@ -316,13 +334,11 @@ class _InFlight:
     known: list[str]  # items of pages whose URL is stored already (or in the batch before)
     futures: list[PrefectFuture[list[PageOutcome]]]
 
-    def store(
-        self, db: str, backfill_id: str, filters: Filters, settings: Settings
-    ) -> tuple[RunRecord, Counts]:
+    def store(self, run: _Run) -> tuple[RunRecord, Counts]:
         """Wait for the extraction, then dedup and load the batch with its items marked."""
         outcomes = [outcome for future in self.futures for outcome in future.result()]
         items = {p.fetch.url: p.item for p in self.wanted}
-        return _store(db, outcomes, items, self.known, backfill_id, self.number, filters, settings)
+        return _store(run, outcomes, items, self.known, self.number)
 
 
 def _extract_ahead(
@@ -374,14 +390,11 @@ def _warm_pool(settings: Settings) -> None:
 
 
 def _store(
-    db: str,
+    run: _Run,
     outcomes: list[PageOutcome],
     items: dict[str, str],
     known: list[str],
-    backfill_id: str,
     number: int,
-    filters: Filters,
-    settings: Settings,
 ) -> tuple[RunRecord, Counts]:
     """Apply the filters, dedup and load the batch with its items marked done."""
     kept, marks = [], [(item, "known") for item in known]
@@ -393,20 +406,20 @@ def _store(
         if outcome.article is None:
             marks.append((item, "failed"))
             kept.append(outcome)
-        elif not filters.keeps(outcome.article):
+        elif not run.filters.keeps(outcome.article):
             marks.append((item, "filtered"))
             kept.append(replace(outcome, article=None, enrichment=None))
         else:
             marks.append((item, "loaded"))
             kept.append(outcome)
-    found = deduplicate(db, quote(kept), settings.dedup_window_days)
-    run = _run_record(number, kept)
-    progress = BackfillProgress(backfill_id, tuple(marks))
-    run, _ = load_batch(db, run, quote(kept), quote(found), quote(progress), settings)
+    found = deduplicate_batch(quote(run.dedup), run.db, quote(kept))
+    record = _run_record(number, kept)
+    progress = BackfillProgress(run.backfill_id, tuple(marks))
+    record, _ = load_batch(run.db, record, quote(kept), quote(found), quote(progress), run.settings)
     counts = Counts()
     for _, outcome in marks:
         setattr(counts, outcome, getattr(counts, outcome) + 1)
-    return run, counts
+    return record, counts
 
 
 def _run_record(number: int, outcomes: Sequence[PageOutcome]) -> RunRecord:

@@ -58,6 +58,20 @@ def dedup_inputs(
     return state, stored
 
 
+def dedup_state(db_path: str | Path, since: datetime, until: datetime) -> DedupState:
+    """The stored dedup results whose event time lies in [since, until]."""
+    with connect(db_path) as connection:
+        return dedup.load_state(connection, since=since, until=until)
+
+
+def stored_records(db_path: str | Path, article_ids: Sequence[str]) -> dict[str, Article]:
+    """The stored record of each given article id the warehouse holds."""
+    if not article_ids:
+        return {}
+    with connect(db_path) as connection:
+        return dedup.stored_articles(connection, article_ids)
+
+
 def articles_to_retag(
     db_path: str | Path, since: datetime | None, lacking: tuple[str, str] | None
 ) -> list[ArticleText]:
