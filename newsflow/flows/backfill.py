@@ -10,6 +10,7 @@ dedup and one load.
 
 from __future__ import annotations
 
+import gc
 import hashlib
 import itertools
 import json
@@ -33,7 +34,7 @@ from newsflow.flows.discovery import ArchivedPage, Discovery, Window, archived_p
 from newsflow.flows.ingest import fetch_extract_pages, publish
 from newsflow.flows.operations import writer_slot
 from newsflow.flows.pipeline import INLINE, PageOutcome, extract_fetched, fetch_policy, warm_pool
-from newsflow.flows.progress import Counts, current
+from newsflow.flows.progress import Counts, Reporter, current
 from newsflow.flows.rolling_dedup import RollingDedup
 from newsflow.flows.runners import dask_slots, on_dask, page_batch_size, task_runner
 from newsflow.models import Article, BackfillProgress, FeedEntry, RunRecord
@@ -241,8 +242,7 @@ def backfill(
         todo = [e for e in entries if e.link not in done]
         reporter.start(total, total - len(todo))
         for batch in _batches(todo, settings.page_batch_size):
-            totals.add(_url_batch(run, batch, totals.batches))
-            reporter.advance(totals.last)
+            _stored(_url_batch(run, batch, totals.batches), totals, reporter)
     if inputs["warc"]:
         _warm_pool(settings)
         reporter.start(None, len(done))
@@ -254,12 +254,10 @@ def backfill(
         for number, chunk in enumerate(_chunks(pages, settings.page_batch_size), totals.batches):
             ahead = _extract_ahead(db_path, chunk, flight, number, settings)
             if flight is not None:
-                totals.add(flight.store(run))
-                reporter.advance(totals.last)
+                _stored(flight.store(run), totals, reporter)
             flight = ahead
         if flight is not None:
-            totals.add(flight.store(run))
-            reporter.advance(totals.last)
+            _stored(flight.store(run), totals, reporter)
     outcomes = finish_backfill(db_path, backfill_id, "completed", total, wait=settings.lock_wait)
     if settings.publish_snapshots and totals.articles_new:
         publish(db_path, settings)
@@ -295,6 +293,16 @@ class _Totals:
         self.articles_duplicate += run.articles_duplicate
         self.last = counts
         self.counts.add(counts)
+
+
+def _stored(batch: tuple[RunRecord, Counts], totals: _Totals, reporter: Reporter) -> None:
+    """Count a stored batch and show it, then free its pages at once. Prefect's futures and
+    states form reference cycles that hold a batch's pages; Python's cycle collector runs less
+    and less often as the long-lived dedup index grows, and it does not see the size of the
+    pages (bytes and strings), so without this a long backfill grows by gigabytes."""
+    totals.add(batch)
+    reporter.advance(totals.last)
+    gc.collect()
 
 
 @dataclass(frozen=True)
