@@ -1,17 +1,26 @@
 from pathlib import Path
 
+import numpy as np
 import pytest
 
 from newsflow.errors import UnknownTagger, UnsupportedLanguage
 from newsflow.transforms.enrich import Enrichment, enrich_article
-from newsflow.transforms.terms import Matcher, fold
+from newsflow.transforms.terms import Matcher, fold, folded_tokens, tokens
 from newsflow.transforms.topics import available_taggers, get_tagger
 from newsflow.transforms.topics.iptc import ancestors, taxonomy, top_level
-from newsflow.transforms.topics.lexicon import LANGUAGES, load_lexicon, read_lexicon
+from newsflow.transforms.topics.lexicon import (
+    LANGUAGES,
+    LexiconTagger,
+    load_lexicon,
+    read_lexicon,
+)
+from newsflow.transforms.topics.model import LinearModel, from_json, load_model, to_json
 
 SEED = Path(__file__).resolve().parents[3] / "shared" / "seed" / "article-fr.txt"
+DEMO = Path(__file__).resolve().parents[2] / "newsflow" / "flows" / "demo" / "articles"
 CONFLICT, POLITICS = "medtop:16000000", "medtop:11000000"
 DEFENCE, INTERNATIONAL = "medtop:20000598", "medtop:20000638"
+SPORT = "medtop:15000000"
 
 
 def codes(tags):
@@ -106,9 +115,18 @@ def test_enrich_is_picklable_for_worker_processes(seed):
     assert 0 < len([e for e in result.entities if e.kind == "keyword"]) <= 10
 
 
+def test_demo_article_on_a_korean_missile_test_gets_conflict_and_politics():
+    page = (DEMO / "veilleur" / "coree-du-nord-essai-missile.md").read_text(encoding="utf-8")
+    _, header, body = page.split("---", 2)
+    title = next(line[7:] for line in header.splitlines() if line.startswith("title: "))
+    found = codes(get_tagger().tag(title, body, "fr"))
+    assert {CONFLICT, POLITICS, DEFENCE} <= found
+
+
 def test_registry():
-    assert "lexicon" in available_taggers()
+    assert {"lexicon", "lexicon-only"} <= set(available_taggers())
     assert get_tagger("lexicon") is get_tagger()
+    assert get_tagger("lexicon-only").version == get_tagger().version
     with pytest.raises(UnknownTagger):
         get_tagger("nope")
 
@@ -129,3 +147,71 @@ def test_matcher_patterns_prefix_suffix_infix_and_longest_phrase():
     words.append("guerre")
     found = [(matcher.terms[m.term].pattern, m.start) for m in matcher.find(words)]
     assert found == [("nord coreen*", 0), ("*wahl", 2), ("*klima*", 3), ("guerre", 5)]
+
+
+def test_folding_a_whole_text_equals_folding_each_token():
+    text = "Straße, Œuvre, ﬁn; Élysée-Palast — naïve 2e Coréens ﬀ İstanbul"
+    assert folded_tokens(text) == [fold(t) for t in tokens(text)]
+    assert folded_tokens("plain ascii Text") == ["plain", "ascii", "text"]
+
+
+def toy_model(beta=1.0):
+    """Two classes: 'goal' pulls towards sport, 'vote' towards politics."""
+    return LinearModel(
+        language="en",
+        classes=("politics", "sport"),
+        codes=(frozenset({POLITICS, CONFLICT}), frozenset({SPORT})),
+        vocabulary={"goal": 0, "vote": 1, "@" + SPORT: 2},
+        weights=np.array([[-4.0, 4.0], [4.0, -4.0], [0.0, 0.5]]),
+        bias=np.zeros(2),
+        lexicon_weight=0.3,
+        beta=beta,
+    )
+
+
+def test_model_lowers_the_topics_of_the_unlikely_group_and_never_adds_one():
+    title, text = (
+        "Vote on the stadium",
+        "Fans cheered the goal, the goal, the goal as the club won.",
+    )
+    alone = {t.code: t.score for t in LexiconTagger(use_models=False).tag(title, text, "en")}
+    blended = {
+        t.code: t.score for t in LexiconTagger(models={"en": toy_model()}).tag(title, text, "en")
+    }
+    assert set(blended) <= set(alone)
+    assert blended[SPORT] == alone[SPORT]  # the likeliest group keeps its scores
+    assert POLITICS not in blended or blended[POLITICS] < alone[POLITICS]
+    off = LexiconTagger(models={"en": toy_model(beta=0.0)}).tag(title, text, "en")
+    assert {t.code: t.score for t in off} == alone
+
+
+def test_model_probabilities_and_json_round_trip():
+    model = toy_model()
+    log_p = model.log_probabilities(["vote"], ["vote", "goal"], {SPORT: 3.0})
+    assert np.exp(log_p).sum() == pytest.approx(1.0)
+    adjust = model.adjustments(log_p)
+    assert max(adjust.values()) == 0.0 and min(adjust.values()) < 0.0
+    again = from_json(to_json(model))
+    assert again.classes == model.classes and again.codes == model.codes
+    assert np.allclose(again.weights, model.weights) and again.vocabulary == model.vocabulary
+    with pytest.raises(ValueError):
+        from_json('{"format": "something else"}')
+
+
+def test_a_model_in_the_models_folder_reweighs_its_language(tmp_path, monkeypatch):
+    title = "Parliament vote on the stadium"
+    text = (
+        "The government put the stadium plan to a vote in parliament. "
+        "Fans cheered the goal, the goal, the goal as the club won the match."
+    )
+    (tmp_path / "en.json").write_text(to_json(toy_model()), encoding="utf-8")
+    monkeypatch.setenv("NEWSFLOW_TOPIC_MODELS", str(tmp_path))
+    load_model.cache_clear()
+    try:
+        assert load_model("en") is not None and load_model("fr") is None
+        with_folder = {t.code: t.score for t in LexiconTagger().tag(title, text, "en")}
+    finally:
+        load_model.cache_clear()
+    alone = {t.code: t.score for t in LexiconTagger(use_models=False).tag(title, text, "en")}
+    assert with_folder[SPORT] == alone[SPORT]
+    assert with_folder.get(POLITICS, 0) < alone[POLITICS]  # the folder's model lowered it

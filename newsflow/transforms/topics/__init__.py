@@ -3,7 +3,8 @@
     get_tagger("lexicon").tag(title, text, "fr")  ->  [Tag(code='medtop:16000000', ...), ...]
 
 Taggers are looked up by name; each is built once per process. The default, "lexicon", is
-offline and covers en, fr, de and es; other languages raise `UnsupportedLanguage`.
+offline and covers en, fr, de and es (lexicons, and small linear models for en and fr);
+"lexicon-only" is the same without the models. Other languages raise `UnsupportedLanguage`.
 """
 
 from __future__ import annotations
@@ -13,7 +14,7 @@ from functools import cache
 
 from newsflow.errors import UnknownTagger, UnsupportedLanguage
 from newsflow.transforms.topics.base import SCHEME, Tag, Tagger
-from newsflow.transforms.topics.lexicon import LexiconTagger
+from newsflow.transforms.topics.lexicon import LexiconOnlyTagger, LexiconTagger
 
 __all__ = [
     "DEFAULT_TAGGER",
@@ -27,7 +28,10 @@ __all__ = [
 ]
 
 DEFAULT_TAGGER = "lexicon"
-_FACTORIES: dict[str, Callable[[], Tagger]] = {LexiconTagger.name: LexiconTagger}
+_FACTORIES: dict[str, Callable[[], Tagger]] = {
+    LexiconTagger.name: LexiconTagger,
+    LexiconOnlyTagger.name: LexiconOnlyTagger,
+}
 
 
 def register_tagger(name: str, factory: Callable[[], Tagger]) -> None:

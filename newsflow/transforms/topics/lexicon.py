@@ -1,4 +1,5 @@
-"""The default tagger: per-language lexicons of IPTC Media Topics, matched on folded tokens.
+"""The default tagger: per-language lexicons of IPTC Media Topics, matched on folded tokens,
+reweighed by a small trained model where NEWSFLOW_TOPIC_MODELS provides one (`model.py`).
 
 Each lexicon (`lexicons/<language>.yaml`) maps a Media Topic code to patterns (syntax in
 `newsflow.transforms.terms`); `pattern^2` doubles a term's weight. A term counts
@@ -6,7 +7,9 @@ Each lexicon (`lexicons/<language>.yaml`) maps a Media Topic code to patterns (s
 occurrence in the title, and it counts for its topic and every ancestor of it. A topic's
 score is a logistic function of its strength, its share of the strongest top-level topic
 and the article's length, fitted on the tuning halves of the evaluation sets
-(bench/topics_quality.py --fit); topics scoring THRESHOLD or more are kept.
+(bench/topics_quality.py --fit). Where a language has a model, each topic's log-odds are then
+lowered by the model's doubt about the topic's group (`LinearModel.adjustments`). Topics scoring
+THRESHOLD or more are kept.
 """
 
 from __future__ import annotations
@@ -20,9 +23,10 @@ from importlib import resources
 import yaml
 
 from newsflow.errors import UnsupportedLanguage
-from newsflow.transforms.terms import Matcher, fold, tokens
+from newsflow.transforms.terms import Matcher, folded_tokens
 from newsflow.transforms.topics.base import Tag
 from newsflow.transforms.topics.iptc import ancestors, taxonomy
+from newsflow.transforms.topics.model import LinearModel, load_model
 
 LANGUAGES = frozenset({"en", "fr", "de", "es"})
 TITLE_WEIGHT = 3.0
@@ -79,11 +83,20 @@ def load_lexicon(language: str) -> Lexicon:
     return Lexicon(language, Matcher(patterns), tuple(weighted[p] for p in patterns))
 
 
+def folded(text: str) -> list[str]:
+    """The folded tokens of a text."""
+    return folded_tokens(text)
+
+
 def measure(lexicon: Lexicon, title: str, text: str) -> Strengths:
     """Strength and evidence of every code the lexicon's terms point to in this article."""
-    body = [fold(t) for t in tokens(text)]
+    return measure_folded(lexicon, folded(title), folded(text))
+
+
+def measure_folded(lexicon: Lexicon, title: list[str], body: list[str]) -> Strengths:
+    """`measure` over already folded tokens."""
     hits: Counter[int] = Counter()
-    for match in lexicon.matcher.find([fold(t) for t in tokens(title)]):
+    for match in lexicon.matcher.find(title):
         hits[match.term] += TITLE_WEIGHT
     for match in lexicon.matcher.find(body):
         hits[match.term] += 1
@@ -117,23 +130,63 @@ def top_strength(strengths: Strengths) -> float:
     return max(levels, default=0.0)
 
 
+def reweighed(
+    scores: dict[str, float], adjustments: dict[str, float], top_of: dict[str, str]
+) -> dict[str, float]:
+    """Scores with each code's log-odds moved by the adjustment of its top-level topic."""
+    out = {}
+    for code, score in scores.items():
+        shift = adjustments.get(top_of[code], 0.0)
+        if shift:
+            p = min(max(score, 1e-9), 1 - 1e-9)
+            score = 1.0 / (1.0 + math.exp(-(math.log(p / (1 - p)) + shift)))
+        out[code] = score
+    return out
+
+
+@cache
+def top_of() -> dict[str, str]:
+    """Every code's top-level topic (itself for a top-level one)."""
+    return {code: (ancestors(code) or (code,))[-1] for code in taxonomy()}
+
+
 class LexiconTagger:
-    """Lexicon and rules over folded tokens, for en, fr, de and es; see the module docstring."""
+    """Lexicons (en, fr, de, es) and, where shipped, a linear model; see the module docstring."""
 
     name = "lexicon"
-    version = "1.0"
+    version = "2.0"
     languages = LANGUAGES
 
-    def __init__(self, threshold: float = THRESHOLD) -> None:
-        """A tagger keeping topics that score `threshold` or more."""
+    def __init__(
+        self,
+        threshold: float = THRESHOLD,
+        models: dict[str, LinearModel | None] | None = None,
+        *,
+        use_models: bool = True,
+    ) -> None:
+        """A tagger keeping topics that score `threshold` or more; `models` overrides the shipped
+        models by language (for benchmarks), `use_models=False` runs the lexicons alone."""
         self.threshold = threshold
+        self.models = dict(models or {})
+        self.use_models = use_models
+
+    def model(self, language: str) -> LinearModel | None:
+        """The model reweighing this language's topics, if any."""
+        if not self.use_models:
+            return None
+        return self.models[language] if language in self.models else load_model(language)
 
     def tag(self, title: str, text: str, language: str) -> list[Tag]:
         """Topics of one article, best first; every kept subtopic brings its ancestors."""
         if language not in self.languages:
             raise UnsupportedLanguage(self.name, language)
-        strengths = measure(load_lexicon(language), title, text)
+        title_tokens, body_tokens = folded(title), folded(text)
+        strengths = measure_folded(load_lexicon(language), title_tokens, body_tokens)
         scores = self.scores(strengths)
+        model = self.model(language)
+        if model is not None and scores:
+            log_p = model.log_probabilities(title_tokens, body_tokens, strengths.by_code)
+            scores = reweighed(scores, model.adjustments(log_p), top_of())
         kept = {code for code, score in scores.items() if score >= self.threshold}
         kept.update(a for code in list(kept) for a in ancestors(code))
         tags = [self._tag(code, scores[code], strengths, language) for code in kept]
@@ -159,3 +212,14 @@ class LexiconTagger:
             evidence=evidence,
             level=concept.level,
         )
+
+
+class LexiconOnlyTagger(LexiconTagger):
+    """The lexicons without the trained models: for comparison, and for languages alike."""
+
+    name = "lexicon-only"
+    version = "2.0"
+
+    def __init__(self, threshold: float = THRESHOLD) -> None:
+        """The lexicon tagger with its models off."""
+        super().__init__(threshold, use_models=False)
