@@ -29,12 +29,14 @@ START = datetime(2026, 1, 1, tzinfo=UTC)
 PER_LOAD = 20_000
 
 
-def articles(first: int, count: int, rng: random.Random, vocab: list[str]) -> list[Article]:
-    """Synthetic articles with texts of about 500 words."""
+def articles(
+    first: int, count: int, rng: random.Random, vocab: list[str], words: int = 500
+) -> list[Article]:
+    """Synthetic articles of `words` words (text and Markdown alike), 50 sources."""
     found = []
     for n in range(first, first + count):
         url = f"https://news{n % 50}.example/story/{n}"
-        text = " ".join(rng.choices(vocab, k=500))
+        text = " ".join(rng.choices(vocab, k=words))
         moment = START + timedelta(minutes=n)
         found.append(
             Article(
@@ -52,7 +54,7 @@ def articles(first: int, count: int, rng: random.Random, vocab: list[str]) -> li
                 description=None,
                 fetched_at=moment,
                 extractor="synthetic",
-                word_count=500,
+                word_count=words,
             )
         )
     return found

@@ -11,6 +11,7 @@ from pathlib import Path
 
 from newsflow import __version__
 from newsflow.errors import ConfigError
+from newsflow.warehouse.location import locate
 
 DEFAULT_DB = "newsflow.duckdb"
 # Honest by default; operators should add a contact URL or e-mail (README, Configuration).
@@ -50,6 +51,7 @@ class Settings:
     captures: Path | None = None  # raw pages (WARC); None: `<warehouse>.captures/` beside it
     keep_captures: bool = True  # NEWSFLOW_CAPTURES=off: keep no raw pages
     dask: str | None = None  # 'local' (a LocalCluster per run) or a scheduler address; None: off
+    lake_data: str | None = None  # a new DuckLake's data folder or URL; None: beside its catalog
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None) -> Settings:
@@ -92,25 +94,26 @@ class Settings:
             captures=_optional_path(env, "NEWSFLOW_CAPTURES"),
             keep_captures=env.get("NEWSFLOW_CAPTURES", "").strip().lower() != "off",
             dask=_dask(env),
+            lake_data=lake_data(env),
         )
 
     def spool_for(self, db_path: str | Path) -> Path:
-        """The spool folder of a warehouse file."""
-        db_path = Path(db_path)
-        return self.spool or db_path.with_name(db_path.name + ".spool")
+        """The spool folder of a warehouse (beside its file, or its DuckLake catalog file)."""
+        base = locate(db_path).base
+        return self.spool or base.with_name(base.name + ".spool")
 
     def snapshot_for(self, db_path: str | Path) -> Path:
-        """The analysts' snapshot of a warehouse file."""
-        db_path = Path(db_path)
-        stem = db_path.name.removesuffix(".duckdb")
-        return self.snapshot or db_path.with_name(f"{stem}.analyst.duckdb")
+        """The analysts' snapshot of a warehouse."""
+        base = locate(db_path).base
+        stem = base.name.removesuffix(".duckdb")
+        return self.snapshot or base.with_name(f"{stem}.analyst.duckdb")
 
     def captures_for(self, db_path: str | Path) -> Path | None:
-        """The folder of raw page captures of a warehouse file; None when they are off."""
+        """The folder of raw page captures of a warehouse; None when they are off."""
         if not self.keep_captures:
             return None
-        db_path = Path(db_path)
-        return self.captures or db_path.with_name(db_path.name + ".captures")
+        base = locate(db_path).base
+        return self.captures or base.with_name(base.name + ".captures")
 
     @property
     def worker_count(self) -> int:
@@ -150,6 +153,13 @@ def _optional_path(env: Mapping[str, str], name: str) -> Path | None:
     """A path variable that may also be 'off' (then, as when unset, None: the default place)."""
     raw = env.get(name, "").strip()
     return Path(raw) if raw and raw.lower() != "off" else None
+
+
+def lake_data(env: Mapping[str, str] | None = None) -> str | None:
+    """NEWSFLOW_LAKE_DATA: where a new DuckLake keeps its Parquet files (a folder, or an
+    s3://, gs://, az:// … URL); None: `<catalog file>.files/` beside a file catalog."""
+    env = os.environ if env is None else env
+    return env.get("NEWSFLOW_LAKE_DATA", "").strip() or None
 
 
 def _tagger(env: Mapping[str, str]) -> str | None:

@@ -27,11 +27,18 @@ def derive(sheet: dict[str, Any]) -> list[dict[str, Any]]:
     for topic in sheet["topics"]:
         if topic.get("retired"):
             continue
-        labels = {ours: topic["labels"][theirs].strip() for ours, theirs in LANGUAGES.items()
-                  if topic["labels"].get(theirs, "").strip()}
+        labels = {
+            ours: topic["labels"][theirs].strip()
+            for ours, theirs in LANGUAGES.items()
+            if topic["labels"].get(theirs, "").strip()
+        }
         concepts.append(
-            {"code": topic["qcode"], "parent": topic["parent"], "level": topic["level"],
-             "labels": labels}
+            {
+                "code": topic["qcode"],
+                "parent": topic["parent"],
+                "level": topic["level"],
+                "labels": labels,
+            }
         )
     return sorted(concepts, key=lambda c: c["code"])
 
@@ -39,8 +46,11 @@ def derive(sheet: dict[str, Any]) -> list[dict[str, Any]]:
 def render(concepts: list[dict[str, Any]], source_note: str) -> str:
     """JSON with one concept per line, so that a diff shows which concepts changed."""
     lines = [json.dumps(c, ensure_ascii=False, sort_keys=True) for c in concepts]
-    header = {"attribution": ATTRIBUTION, "derived_from": source_note,
-              "generator": "scripts/derive_iptc.py"}
+    header = {
+        "attribution": ATTRIBUTION,
+        "derived_from": source_note,
+        "generator": "scripts/derive_iptc.py",
+    }
     head = json.dumps(header, ensure_ascii=False)[1:-1]
     return "{" + head + ',\n"concepts": [\n' + ",\n".join(lines) + "\n]}\n"
 

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-import dataclasses
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from datetime import datetime
+from operator import attrgetter
 from typing import Any
 
 import pyarrow as pa
@@ -103,45 +103,79 @@ EVENT_SCHEMA = pa.schema(
 
 def articles_table(articles: Sequence[Article], run_id: str | None) -> pa.Table:
     """The `articles` rows of a load."""
-    rows = [{**_fields(a), "run_id": run_id} for a in articles]
-    return pa.Table.from_pylist(rows, schema=ARTICLE_SCHEMA)
+    return _columns(articles, ARTICLE_SCHEMA, {"run_id": run_id})
 
 
 def fetches_table(fetches: Sequence[FetchResult], run_id: str | None) -> pa.Table:
     """The `fetches` rows of a load (bodies are not stored here)."""
-    rows = [
-        {
-            **_fields(f),
-            "run_id": run_id,
-            "bytes": f.wire_bytes,
-            "not_modified": f.not_modified,
-        }
-        for f in fetches
-    ]
-    return pa.Table.from_pylist(rows, schema=FETCH_SCHEMA)
+    fixed = {
+        "run_id": run_id,
+        "bytes": [f.wire_bytes for f in fetches],
+        "not_modified": [f.not_modified for f in fetches],
+    }
+    return _columns(fetches, FETCH_SCHEMA, fixed)
 
 
 def sources_table(states: Sequence[SourceState]) -> pa.Table:
     """The `sources` rows of a load."""
-    return pa.Table.from_pylist([_fields(s) for s in states], schema=SOURCE_SCHEMA)
+    return _columns(states, SOURCE_SCHEMA)
 
 
 def events_table(events: Sequence[SourceEvent]) -> pa.Table:
     """The `source_events` rows of a load."""
-    return pa.Table.from_pylist([_fields(e) for e in events], schema=EVENT_SCHEMA)
+    return _columns(events, EVENT_SCHEMA)
+
+
+RUN_SCHEMA = pa.schema(
+    [
+        ("run_id", pa.string()),
+        ("flow", pa.string()),
+        ("started_at", _TS),
+        ("finished_at", _TS),
+        ("status", pa.string()),
+        ("sources", pa.int32()),
+        ("sources_due", pa.int32()),
+        ("feeds_ok", pa.int32()),
+        ("feeds_not_modified", pa.int32()),
+        ("feeds_failed", pa.int32()),
+        ("entries", pa.int32()),
+        ("pages_fetched", pa.int32()),
+        ("pages_failed", pa.int32()),
+        ("articles_new", pa.int32()),
+        ("prefect_flow_run_id", pa.string()),
+        ("newsflow_version", pa.string()),
+        ("articles_duplicate", pa.int32()),
+        ("pages_rechecked", pa.int32()),
+        ("articles_revised", pa.int32()),
+    ]
+)
 
 
 def run_table(run: RunRecord) -> pa.Table:
     """The one `runs` row of a load."""
-    return pa.Table.from_pylist([_fields(run)])
+    return _columns([run], RUN_SCHEMA)
 
 
-def _fields(record: Any) -> dict[str, Any]:
-    """A dataclass as a dict, tuples turned into lists (Arrow's list type)."""
-    return {
-        f.name: list(v) if isinstance(v := getattr(record, f.name), tuple) else v
-        for f in dataclasses.fields(record)
-    }
+def _columns(
+    records: Sequence[Any], schema: pa.Schema, given: Mapping[str, Any] | None = None
+) -> pa.Table:
+    """Records as a table of `schema`, built column by column (several times faster than one
+    dict per row): each column from the attribute of its name, or from `given`, a list of
+    values or one value for every row."""
+    given = given or {}
+    arrays = []
+    for field in schema:
+        value = given[field.name] if field.name in given else _attribute(records, field.name)
+        if not isinstance(value, list):
+            value = [value] * len(records)
+        arrays.append(pa.array(value, field.type))
+    return pa.Table.from_arrays(arrays, schema=schema)
+
+
+def _attribute(records: Sequence[Any], name: str) -> list[Any]:
+    """One attribute of every record (tuples are taken as Arrow lists as they are)."""
+    get = attrgetter(name)
+    return [get(record) for record in records]
 
 
 CAPTURE_SCHEMA = pa.schema(
@@ -162,8 +196,7 @@ CAPTURE_SCHEMA = pa.schema(
 
 def captures_table(captures: Sequence[CaptureRecord], run_id: str) -> pa.Table:
     """Capture records, each tagged with the run that loaded it."""
-    rows = [{**dataclasses.asdict(c), "run_id": run_id} for c in captures]
-    return pa.Table.from_pylist(rows, schema=CAPTURE_SCHEMA)
+    return _columns(captures, CAPTURE_SCHEMA, {"run_id": run_id})
 
 
 BACKFILL_ITEM_SCHEMA = pa.schema(

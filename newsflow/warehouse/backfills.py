@@ -9,7 +9,9 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from pathlib import Path
 
-from newsflow.warehouse.db import LOCK_RETRY_SECONDS, connect
+import duckdb
+
+from newsflow.warehouse.db import LOCK_RETRY_SECONDS, write
 
 
 def begin_backfill(
@@ -17,16 +19,20 @@ def begin_backfill(
 ) -> set[str]:
     """Record the backfill (or find it again) and return the items it already finished."""
     now = datetime.now(UTC)
-    with connect(db_path, wait=wait) as connection:
+
+    def work(connection: duckdb.DuckDBPyConnection) -> list[tuple[str]]:
         connection.execute(
-            "INSERT INTO backfills (backfill_id, inputs, created_at, updated_at, status) "
-            "VALUES (?, ?, ?, ?, 'running') "
-            "ON CONFLICT (backfill_id) DO UPDATE SET status = 'running', updated_at = ?",
-            [backfill_id, inputs, now, now, now],
+            "MERGE INTO backfills USING (SELECT ? AS backfill_id) b USING (backfill_id)"
+            " WHEN MATCHED THEN UPDATE SET status = 'running', updated_at = ?"
+            " WHEN NOT MATCHED THEN INSERT (backfill_id, inputs, created_at, updated_at, status)"
+            " VALUES (?, ?, ?, ?, 'running')",
+            [backfill_id, now, backfill_id, inputs, now, now],
         )
-        rows = connection.execute(
+        return connection.execute(
             "SELECT item FROM backfill_items WHERE backfill_id = ?", [backfill_id]
         ).fetchall()
+
+    rows = write(db_path, work, wait=wait, what=f"starting backfill {backfill_id}")
     return {item for (item,) in rows}
 
 
@@ -38,14 +44,17 @@ def finish_backfill(
     wait: float = LOCK_RETRY_SECONDS,
 ) -> dict[str, int]:
     """Set the backfill's status and total; return its items per outcome."""
-    with connect(db_path, wait=wait) as connection:
+
+    def work(connection: duckdb.DuckDBPyConnection) -> list[tuple[str, int]]:
         connection.execute(
             "UPDATE backfills SET status = ?, updated_at = ?, "
             "items_total = coalesce(?, items_total) WHERE backfill_id = ?",
             [status, datetime.now(UTC), items_total, backfill_id],
         )
-        rows = connection.execute(
+        return connection.execute(
             "SELECT outcome, count(*) FROM backfill_items WHERE backfill_id = ? GROUP BY 1",
             [backfill_id],
         ).fetchall()
+
+    rows = write(db_path, work, wait=wait, what=f"finishing backfill {backfill_id}")
     return {outcome: count for outcome, count in rows}

@@ -17,6 +17,7 @@ from newsflow.models import Article, FeedEntry
 from newsflow.transforms.dedup import DedupResult, DedupState, Revision, SeenEntry, entry_id
 from newsflow.transforms.dedup.revisions import version_hash
 from newsflow.warehouse import arrow
+from newsflow.warehouse.keys import insert_new
 
 _TS = pa.timestamp("us", tz="UTC")
 DEDUP_SCHEMA = pa.schema(
@@ -52,7 +53,8 @@ VERSION_SCHEMA = pa.schema(
         ("rank", pa.int32()),  # order of the versions of one article within the batch
     ]
 )
-_DECISION = ("text_hash", "duplicate_of", "duplicate_kind", "similarity", "cluster_id")
+# The columns of a decision that `articles` carries too.
+DECISION = ("text_hash", "duplicate_of", "duplicate_kind", "similarity", "cluster_id")
 
 
 def load_state(
@@ -92,15 +94,10 @@ def save_results(
         {n: list(v) if isinstance(v := getattr(r, n), tuple) else v for n in DEDUP_SCHEMA.names}
         for r in unique
     ]
-    connection.register("dedup_batch", pa.Table.from_pylist(rows, schema=DEDUP_SCHEMA))
-    try:
-        before = _count(connection, "article_dedup")
-        connection.execute(
-            "INSERT INTO article_dedup BY NAME SELECT * FROM dedup_batch ON CONFLICT DO NOTHING"
-        )
-        added = _count(connection, "article_dedup") - before
-    finally:
-        connection.unregister("dedup_batch")
+    before = _count(connection, "article_dedup")
+    batch = pa.Table.from_pylist(rows, schema=DEDUP_SCHEMA)
+    insert_new(connection, "article_dedup", batch, ["article_id"])
+    added = _count(connection, "article_dedup") - before
     sync_articles(connection)
     return added
 
@@ -127,7 +124,7 @@ def merge_clusters(connection: duckdb.DuckDBPyConnection, merges: Mapping[str, s
 def sync_articles(connection: duckdb.DuckDBPyConnection) -> None:
     """Fill the dedup columns of articles that lack them from `article_dedup` (also repairs
     articles loaded after their decision was saved)."""
-    updates = ", ".join(f"{c} = d.{c}" for c in _DECISION)
+    updates = ", ".join(f"{c} = d.{c}" for c in DECISION)
     connection.execute(
         f"UPDATE articles SET {updates} FROM article_dedup d"
         " WHERE articles.article_id = d.article_id AND articles.text_hash IS NULL"

@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, TypeVar
 
 import duckdb
+import pyarrow as pa
 
 from newsflow.errors import WarehouseError
 from newsflow.models import (
@@ -23,16 +24,15 @@ from newsflow.models import (
 )
 from newsflow.transforms.dedup.batch import DedupBatch
 from newsflow.warehouse import arrow, dedup, spool
-from newsflow.warehouse.db import LOCK_RETRY_SECONDS, connect
+from newsflow.warehouse.db import LOCK_RETRY_SECONDS, write
+from newsflow.warehouse.keys import insert_new, upsert
 from newsflow.warehouse.topics import save_tags
 
 if TYPE_CHECKING:  # the warehouse stores enrichments; it does not compute them
     from newsflow.transforms.enrich import Enrichment
 
-_KEPT = ("url", "added_at")
-_SOURCE_UPDATES = ", ".join(
-    f"{name} = excluded.{name}" for name in arrow.SOURCE_SCHEMA.names if name not in _KEPT
-)
+_EVENT_KEY = ("url", "event_at", "kind")
+_DECIDED = tuple(f"d.{name}" for name in dedup.DECISION)
 T = TypeVar("T")
 
 
@@ -52,34 +52,31 @@ def load_run(
     """Write everything a run produced in one transaction; return the run with `articles_new`,
     `articles_duplicate` and `articles_revised` set, and the ids of the articles actually added.
     Loading the same records twice adds nothing."""
-    dedup_batch = dedup_batch or DedupBatch()
-    with connect(db_path, wait=wait) as connection:
-        connection.execute("BEGIN TRANSACTION")
-        try:
-            loaded = _loaded_before(connection, run)
-            if loaded is not None:  # another process loaded this staged run first
-                connection.execute("ROLLBACK")
-                return loaded
-            _upsert_sources(connection, sources)
-            _insert_events(connection, events)
-            _insert_fetches(connection, fetches, run.run_id)
-            added = _insert_articles(connection, articles, run.run_id)
-            dedup.save_results(connection, dedup_batch.results, dedup_batch.merges)
-            revised = dedup.save_revisions(connection, dedup_batch.revisions, dedup_batch.previous)
-            changed = added | {r.article_id for r in dedup_batch.revisions}
-            _save_enrichments(connection, enrichments or {}, changed)
-            _insert_captures(connection, captures, run.run_id)
-            _record_progress(connection, progress, run.run_id)
-            copies = sum(1 for r in dedup_batch.results if r.duplicate_of and r.article_id in added)
-            run = dataclasses.replace(
-                run, articles_new=len(added), articles_duplicate=copies, articles_revised=revised
-            )
-            _upsert_run(connection, run)
-            connection.execute("COMMIT")
-        except duckdb.Error as exc:
-            connection.execute("ROLLBACK")
-            raise WarehouseError(f"{db_path}: load of run {run.run_id} failed: {exc}") from None
-    return run, added
+    found = dedup_batch or DedupBatch()
+
+    def work(connection: duckdb.DuckDBPyConnection) -> tuple[RunRecord, set[str]]:
+        loaded = _loaded_before(connection, run)
+        if loaded is not None:  # another process loaded this staged run first
+            return loaded
+        _upsert_sources(connection, sources)
+        _insert_events(connection, events)
+        _insert_fetches(connection, fetches, run.run_id)
+        # decisions first, so that new articles are inserted with theirs (no UPDATE after)
+        dedup.save_results(connection, found.results, found.merges)
+        added = _insert_articles(connection, articles, run.run_id)
+        revised = dedup.save_revisions(connection, found.revisions, found.previous)
+        changed = added | {r.article_id for r in found.revisions}
+        _save_enrichments(connection, enrichments or {}, changed)
+        _insert_captures(connection, captures, run.run_id)
+        _record_progress(connection, progress, run.run_id)
+        copies = sum(1 for r in found.results if r.duplicate_of and r.article_id in added)
+        done = dataclasses.replace(
+            run, articles_new=len(added), articles_duplicate=copies, articles_revised=revised
+        )
+        _upsert_run(connection, done)
+        return done, added
+
+    return write(db_path, work, wait=wait, what=f"load of run {run.run_id}")
 
 
 def _loaded_before(
@@ -148,83 +145,75 @@ def save_enrichments(db_path: str | Path, enrichments: Mapping[str, Enrichment])
     transaction."""
     if not enrichments:
         return
-    with connect(db_path) as connection:
-        connection.execute("BEGIN TRANSACTION")
-        try:
-            _save_enrichments(connection, enrichments, set(enrichments))
-            connection.execute("COMMIT")
-        except duckdb.Error as exc:
-            connection.execute("ROLLBACK")
-            raise WarehouseError(f"{db_path}: saving tags failed: {exc}") from None
+    write(
+        db_path,
+        lambda connection: _save_enrichments(connection, enrichments, set(enrichments)),
+        what="saving tags",
+    )
 
 
 def _upsert_sources(connection: duckdb.DuckDBPyConnection, states: Sequence[SourceState]) -> None:
     """Insert new sources and refresh known ones (their `added_at` is kept)."""
-    if not states:
-        return
-    batch = arrow.sources_table(_last_by(states, lambda s: s.url))
-    connection.register("source_batch", batch)
-    connection.execute(
-        "INSERT INTO sources BY NAME SELECT * FROM source_batch"
-        f" ON CONFLICT (url) DO UPDATE SET {_SOURCE_UPDATES}"
-    )
-    connection.unregister("source_batch")
+    if states:
+        upsert(connection, "sources", arrow.sources_table(states), ["url"], kept=["added_at"])
 
 
 def _insert_events(connection: duckdb.DuckDBPyConnection, events: Sequence[SourceEvent]) -> None:
     """Append source events (reloads are ignored by their key)."""
-    if not events:
-        return
-    connection.register("event_batch", arrow.events_table(events))
-    connection.execute(
-        "INSERT INTO source_events BY NAME SELECT * FROM event_batch ON CONFLICT DO NOTHING"
-    )
-    connection.unregister("event_batch")
+    if events:
+        insert_new(connection, "source_events", arrow.events_table(events), _EVENT_KEY)
 
 
 def _insert_fetches(
     connection: duckdb.DuckDBPyConnection, fetches: Sequence[FetchResult], run_id: str
 ) -> None:
     """Append fetch attempts (a staged batch loaded twice is ignored by fetch_id)."""
-    if not fetches:
-        return
-    connection.register("fetch_batch", arrow.fetches_table(fetches, run_id))
-    connection.execute(
-        "INSERT INTO fetches BY NAME SELECT * FROM fetch_batch ON CONFLICT DO NOTHING"
-    )
-    connection.unregister("fetch_batch")
+    if fetches:
+        insert_new(connection, "fetches", arrow.fetches_table(fetches, run_id), ["fetch_id"])
 
 
 def _insert_articles(
     connection: duckdb.DuckDBPyConnection, articles: Sequence[Article], run_id: str
 ) -> set[str]:
-    """Add articles not yet present (by article_id); return the ids added."""
+    """Add articles not yet present (by article_id), each with its stored dedup decision;
+    return the ids added. One pass over the wide rows: the ids are looked up first."""
     if not articles:
         return set()
     unique = _last_by(list(reversed(articles)), lambda a: a.article_id)  # first one wins
-    connection.register("article_batch", arrow.articles_table(unique, run_id))
-    added = connection.execute(
-        "SELECT article_id FROM article_batch b"
-        " WHERE NOT EXISTS (SELECT 1 FROM articles a WHERE a.article_id = b.article_id)"
-    ).fetchall()
-    connection.execute(
-        "INSERT INTO articles BY NAME SELECT * FROM article_batch ON CONFLICT DO NOTHING"
-    )
-    connection.unregister("article_batch")
-    return {article_id for (article_id,) in added}
+    ids = pa.table({"article_id": pa.array([a.article_id for a in unique], pa.string())})
+    connection.register("article_ids", ids)
+    try:  # which are stored already, and the stored dedup decisions of the others
+        found = connection.execute(
+            f"SELECT i.article_id, a.article_id IS NOT NULL, {', '.join(_DECIDED)}"
+            " FROM article_ids i"
+            " LEFT JOIN (SELECT article_id FROM articles SEMI JOIN article_ids USING (article_id))"
+            " a USING (article_id) LEFT JOIN article_dedup d USING (article_id)"
+        ).fetchall()
+    finally:
+        connection.unregister("article_ids")
+    known = {row[0] for row in found if row[1]}
+    decisions = {row[0]: row[2:] for row in found}
+    new = [a for a in unique if a.article_id not in known]
+    if not new:
+        return set()
+    batch = arrow.articles_table(new, run_id)
+    for n, name in enumerate(dedup.DECISION):
+        column = [decisions[a.article_id][n] for a in new]
+        batch = batch.append_column(name, pa.array(column, dedup.DEDUP_SCHEMA.field(name).type))
+    connection.register("article_batch", batch)
+    try:
+        connection.execute("INSERT INTO articles BY NAME SELECT * FROM article_batch")
+    finally:
+        connection.unregister("article_batch")
+    return {a.article_id for a in new}
 
 
 def _insert_captures(
     connection: duckdb.DuckDBPyConnection, captures: Sequence[CaptureRecord], run_id: str
 ) -> None:
     """Record where the raw pages are kept (a capture loaded twice is ignored by fetch_id)."""
-    if not captures:
-        return
-    connection.register("capture_batch", arrow.captures_table(captures, run_id))
-    connection.execute(
-        "INSERT INTO captures BY NAME SELECT * FROM capture_batch ON CONFLICT DO NOTHING"
-    )
-    connection.unregister("capture_batch")
+    if captures:
+        insert_new(connection, "captures", arrow.captures_table(captures, run_id), ["fetch_id"])
 
 
 def _record_progress(
@@ -235,11 +224,8 @@ def _record_progress(
         return
     now = datetime.now(UTC)
     # One Arrow batch: DuckDB's executemany costs about 2 ms per row here.
-    connection.register("item_batch", arrow.backfill_items_table(progress, run_id, now))
-    connection.execute(
-        "INSERT INTO backfill_items BY NAME SELECT * FROM item_batch ON CONFLICT DO NOTHING"
-    )
-    connection.unregister("item_batch")
+    items = arrow.backfill_items_table(progress, run_id, now)
+    insert_new(connection, "backfill_items", items, ["backfill_id", "item"])
     connection.execute(
         "UPDATE backfills SET updated_at = ? WHERE backfill_id = ?", [now, progress.backfill_id]
     )
@@ -267,14 +253,7 @@ def _save_enrichments(
 
 def _upsert_run(connection: duckdb.DuckDBPyConnection, run: RunRecord) -> None:
     """Record the run (a re-load of the same run replaces its summary)."""
-    connection.register("run_batch", arrow.run_table(run))
-    columns = [f.name for f in dataclasses.fields(run) if f.name != "run_id"]
-    updates = ", ".join(f"{c} = excluded.{c}" for c in columns)
-    connection.execute(
-        "INSERT INTO runs BY NAME SELECT * FROM run_batch"
-        f" ON CONFLICT (run_id) DO UPDATE SET {updates}"
-    )
-    connection.unregister("run_batch")
+    upsert(connection, "runs", arrow.run_table(run), ["run_id"])
 
 
 def _last_by(records: Sequence[T], key: Callable[[T], str]) -> list[T]:

@@ -12,12 +12,11 @@ from typing import TYPE_CHECKING
 import duckdb
 import pyarrow as pa
 
-from newsflow.errors import WarehouseError
 from newsflow.models import Article
 from newsflow.transforms.dedup import DedupState
 from newsflow.transforms.dedup.batch import DedupBatch, event_span
 from newsflow.warehouse import arrow, dedup
-from newsflow.warehouse.db import LOCK_RETRY_SECONDS, connect
+from newsflow.warehouse.db import LOCK_RETRY_SECONDS, connect, write
 from newsflow.warehouse.load import _save_enrichments
 
 if TYPE_CHECKING:
@@ -82,21 +81,18 @@ def replace_extractions(
     if not articles:
         return
     assignments = ", ".join(f"{c} = b.{c}" for c in _REPLACED)
-    with connect(db_path, wait=wait) as connection:
-        connection.execute("BEGIN TRANSACTION")
-        try:
-            connection.register("reextracted", arrow.articles_table(list(articles), None))
-            connection.execute(
-                f"UPDATE articles SET {assignments}, "
-                "published_at = coalesce(articles.published_at, b.published_at) "
-                "FROM reextracted b WHERE articles.article_id = b.article_id"
-            )
-            connection.unregister("reextracted")
-            _save_enrichments(connection, enrichments, {a.article_id for a in articles})
-            connection.execute("COMMIT")
-        except duckdb.Error as exc:
-            connection.execute("ROLLBACK")
-            raise WarehouseError(f"{db_path}: saving re-extracted articles failed: {exc}") from None
+
+    def work(connection: duckdb.DuckDBPyConnection) -> None:
+        connection.register("reextracted", arrow.articles_table(list(articles), None))
+        connection.execute(
+            f"UPDATE articles SET {assignments}, "
+            "published_at = coalesce(articles.published_at, b.published_at) "
+            "FROM reextracted b WHERE articles.article_id = b.article_id"
+        )
+        connection.unregister("reextracted")
+        _save_enrichments(connection, enrichments, {a.article_id for a in articles})
+
+    write(db_path, work, wait=wait, what="saving re-extracted articles")
 
 
 def redo_dedup(
@@ -111,35 +107,32 @@ def redo_dedup(
     `since` (all when None), with `decide` (the dedup stage), in one transaction: their
     earlier decisions are dropped, then each chunk is decided against everything before it.
     Returns (articles decided, of them linked as copies)."""
-    with connect(db_path, wait=wait) as connection:
-        connection.execute("BEGIN TRANSACTION")
-        try:
-            ids = [
-                article_id
-                for (article_id,) in connection.execute(
-                    "SELECT article_id FROM articles WHERE ? IS NULL OR fetched_at >= ?"
-                    " ORDER BY coalesce(published_at, fetched_at), article_id",
-                    [since, since],
-                ).fetchall()
-            ]
-            _forget_decisions(connection, ids)
-            copies = 0
-            for start in range(0, len(ids), chunk):
-                wanted = ids[start : start + chunk]
-                stored = dedup.stored_articles(connection, wanted)
-                articles = [stored[i] for i in wanted if i in stored]
-                span = event_span(articles)
-                if span is None:
-                    continue
-                state = dedup.load_state(connection, span[0] - window, span[1] + window)
-                batch = decide(articles, state)
-                dedup.save_results(connection, batch.results, batch.merges)
-                copies += batch.duplicates
-            connection.execute("COMMIT")
-        except duckdb.Error as exc:
-            connection.execute("ROLLBACK")
-            raise WarehouseError(f"{db_path}: re-deciding duplicates failed: {exc}") from None
-    return len(ids), copies
+
+    def work(connection: duckdb.DuckDBPyConnection) -> tuple[int, int]:
+        ids = [
+            article_id
+            for (article_id,) in connection.execute(
+                "SELECT article_id FROM articles WHERE ? IS NULL OR fetched_at >= ?"
+                " ORDER BY coalesce(published_at, fetched_at), article_id",
+                [since, since],
+            ).fetchall()
+        ]
+        _forget_decisions(connection, ids)
+        copies = 0
+        for start in range(0, len(ids), chunk):
+            wanted = ids[start : start + chunk]
+            stored = dedup.stored_articles(connection, wanted)
+            articles = [stored[i] for i in wanted if i in stored]
+            span = event_span(articles)
+            if span is None:
+                continue
+            state = dedup.load_state(connection, span[0] - window, span[1] + window)
+            batch = decide(articles, state)
+            dedup.save_results(connection, batch.results, batch.merges)
+            copies += batch.duplicates
+        return len(ids), copies
+
+    return write(db_path, work, wait=wait, what="re-deciding duplicates")
 
 
 def _forget_decisions(connection: duckdb.DuckDBPyConnection, ids: Sequence[str]) -> None:

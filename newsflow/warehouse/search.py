@@ -15,14 +15,15 @@ import unicodedata
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from importlib import resources
 from pathlib import Path
 from typing import Any
 
 import duckdb
 
 from newsflow.errors import WarehouseError
-from newsflow.warehouse.db import connect
+from newsflow.warehouse.db import connect, write
+from newsflow.warehouse.extensions import extension_path, load_extension
+from newsflow.warehouse.location import is_lake
 
 # ISO 639-1 code -> Snowball stemmer of DuckDB's fts extension.
 STEMMERS: Mapping[str, str] = {
@@ -118,23 +119,12 @@ class SearchResult:
 
 def fts_extension_path() -> Path:
     """The fts extension file shipped by the duckdb-extension-fts package for our DuckDB."""
-    try:
-        package = resources.files("duckdb_extension_fts")
-    except ModuleNotFoundError:
-        raise WarehouseError("full-text search needs the duckdb-extension-fts package") from None
-    path = Path(str(package / "extensions" / f"v{duckdb.__version__}" / "fts.duckdb_extension"))
-    if not path.is_file():
-        raise WarehouseError(
-            f"{path}: no fts extension for DuckDB {duckdb.__version__}"
-            " (duckdb-extension-fts must have the same version as duckdb)"
-        )
-    return path
+    return extension_path("fts")
 
 
 def load_fts(connection: duckdb.DuckDBPyConnection) -> None:
     """LOAD the bundled fts extension into a connection (no download, no INSTALL)."""
-    path = str(fts_extension_path()).replace("'", "''")
-    connection.execute(f"LOAD '{path}'")
+    load_extension(connection, "fts")
 
 
 def plan_parts(languages: Iterable[str | None]) -> list[IndexPart]:
@@ -153,31 +143,47 @@ def plan_parts(languages: Iterable[str | None]) -> list[IndexPart]:
 
 
 def refresh_search_index(db_path: str | Path) -> int:
-    """(Re)build the full-text index of every article (title and text); return how many."""
-    with connect(db_path) as connection:
-        load_fts(connection)
+    """(Re)build the full-text index of every article (title and text); return how many.
+
+    A DuckLake cannot hold the index (the extension writes types and macros a lake does not
+    store): there this records the index's parts in `search_index`, and every publication of
+    the analysts' snapshot builds the index in the snapshot (see `index_copy`)."""
+    lake = is_lake(db_path)
+
+    def work(connection: duckdb.DuckDBPyConnection) -> int:
+        if not lake:
+            load_fts(connection)
         languages = connection.execute("SELECT DISTINCT language FROM articles").fetchall()
-        parts = plan_parts(language for (language,) in languages)
-        connection.execute("BEGIN TRANSACTION")
-        try:
-            total = _rebuild(connection, parts)
-            connection.execute("COMMIT")
-        except duckdb.Error as exc:
-            connection.execute("ROLLBACK")
-            raise WarehouseError(f"{db_path}: cannot build the search index: {exc}") from None
-    return total
+        return _rebuild(connection, plan_parts(language for (language,) in languages), lake)
+
+    return write(db_path, work, what="building the search index")
 
 
-def _rebuild(connection: duckdb.DuckDBPyConnection, parts: list[IndexPart]) -> int:
-    """Drop the old parts, build the new ones and record them; return the articles indexed."""
+def index_copy(connection: duckdb.DuckDBPyConnection) -> int | None:
+    """Build the index in a DuckDB copy of a lake (the analysts' snapshot) when the lake asked
+    for one (its `search_index` has rows); the articles indexed, or None."""
+    wanted = connection.execute("SELECT count(*) FROM search_index").fetchone()
+    if not wanted or not wanted[0]:
+        return None
+    load_fts(connection)
+    languages = connection.execute("SELECT DISTINCT language FROM articles").fetchall()
+    return _rebuild(connection, plan_parts(language for (language,) in languages))
+
+
+def _rebuild(
+    connection: duckdb.DuckDBPyConnection, parts: list[IndexPart], plan_only: bool = False
+) -> int:
+    """Drop the old parts, build the new ones (unless `plan_only`) and record them; return the
+    articles indexed."""
     for (schema,) in connection.execute("SELECT name FROM search_index").fetchall():
-        connection.execute(f'DROP SCHEMA IF EXISTS "{schema}" CASCADE')
+        if not plan_only:
+            connection.execute(f'DROP SCHEMA IF EXISTS "{schema}" CASCADE')
     connection.execute("DELETE FROM search_index")
     fingerprint = connection.execute(_FINGERPRINT).fetchone()
     built_at = datetime.now(UTC)
     total = 0
     for part in parts:
-        count = _build_part(connection, part)
+        count = _count_part(connection, part) if plan_only else _build_part(connection, part)
         connection.execute(
             "INSERT INTO search_index VALUES (?, ?, ?, ?, ?, ?)",
             [part.schema, list(part.languages), part.stemmer, count, built_at, fingerprint[1]],
@@ -186,15 +192,29 @@ def _rebuild(connection: duckdb.DuckDBPyConnection, parts: list[IndexPart]) -> i
     return total
 
 
+def _part_filter(part: IndexPart) -> tuple[str, list[Any]]:
+    """WHERE clause and parameters selecting the articles of one part."""
+    languages = [code for code in part.languages if code]
+    return "list_contains(?, language) OR (? AND language IS NULL)", [
+        languages,
+        "" in part.languages,
+    ]
+
+
+def _count_part(connection: duckdb.DuckDBPyConnection, part: IndexPart) -> int:
+    """The articles one part would index."""
+    where, parameters = _part_filter(part)
+    row = connection.execute(f"SELECT count(*) FROM articles WHERE {where}", parameters)
+    return int((row.fetchone() or (0,))[0])
+
+
 def _build_part(connection: duckdb.DuckDBPyConnection, part: IndexPart) -> int:
     """Index the articles of one part from a temporary copy of their title and text."""
-    languages = [code for code in part.languages if code]
-    unknown = "" in part.languages
+    where, parameters = _part_filter(part)
     connection.execute(
         f"CREATE OR REPLACE TEMP TABLE {part.table} AS"
-        " SELECT article_id, coalesce(title, '') AS title, text FROM articles"
-        " WHERE list_contains(?, language) OR (? AND language IS NULL)",
-        [languages, unknown],
+        f" SELECT article_id, coalesce(title, '') AS title, text FROM articles WHERE {where}",
+        parameters,
     )
     stopwords = "english" if part.stemmer == "english" else "none"
     connection.execute(
@@ -243,6 +263,12 @@ def search(
     copies: bool = False,
 ) -> SearchResult:
     """Articles matching `query`, best BM25 score first; originals only unless `copies`."""
+    if is_lake(db_path):
+        raise WarehouseError(
+            f"{db_path}: a DuckLake holds no full-text index; it is built in the analysts'"
+            f" snapshot when that is published (after `{REINDEX_HINT}`): search the snapshot"
+            " (`newsflow search` does when it exists)"
+        )
     with connect(db_path, read_only=True) as connection:
         load_fts(connection)
         state = index_state(connection)

@@ -7,6 +7,10 @@ warehouse, copies the file under the writer's lock, checks the copy opens, stamp
 `snapshot_info` row, and renames it over the previous snapshot. A connection already open on
 the previous snapshot keeps reading it (the old file lives on until the last reader closes it);
 a new connection sees the new one.
+
+A DuckLake has no such lock (its readers never block a writer), and it is published too, as a
+DuckDB file copied table by table: analysts and their tools get the same single file whatever
+the backend, and the full-text index, which a lake cannot hold, is built in that copy.
 """
 
 from __future__ import annotations
@@ -22,6 +26,8 @@ import duckdb
 
 from newsflow.errors import WarehouseError
 from newsflow.warehouse.db import LOCK_RETRY_SECONDS, connect
+from newsflow.warehouse.location import Location, locate
+from newsflow.warehouse.search import index_copy
 
 
 @dataclass(frozen=True)
@@ -38,19 +44,18 @@ def publish_snapshot(
     db_path: str | Path, snapshot_path: str | Path, wait: float = LOCK_RETRY_SECONDS
 ) -> Snapshot:
     """Copy the warehouse to `snapshot_path` atomically; the previous snapshot stays intact
-    until the new one is complete and readable."""
-    db_path, snapshot_path = Path(db_path), Path(snapshot_path)
-    if snapshot_path.resolve() == db_path.resolve():
+    until the new one is complete and readable. A DuckLake is copied table by table into a
+    DuckDB file (with the full-text index built there, when the lake asked for one)."""
+    where, snapshot_path = locate(db_path), Path(snapshot_path)
+    if where.file is not None and snapshot_path.resolve() == where.file.resolve():
         raise WarehouseError(f"{snapshot_path}: the snapshot cannot be the warehouse itself")
     snapshot_path.parent.mkdir(parents=True, exist_ok=True)
     partial = snapshot_path.with_name(f".{snapshot_path.name}.{uuid.uuid4().hex}.partial")
     try:
         with connect(db_path, wait=wait) as connection:
-            connection.execute("CHECKPOINT")
-            articles = connection.execute("SELECT count(*) FROM articles").fetchone()
-            shutil.copyfile(db_path, partial)  # consistent: checkpointed, and we hold the lock
+            articles = _copy(connection, where, partial)
         published_at = datetime.now(UTC)
-        _stamp(partial, db_path, published_at)
+        _stamp(partial, _source_name(where), published_at, index=where.lake)
         with open(partial, "rb") as handle:
             os.fsync(handle.fileno())
         os.replace(partial, snapshot_path)
@@ -60,25 +65,58 @@ def publish_snapshot(
     return Snapshot(
         snapshot_path,
         published_at,
-        int(articles[0]) if articles else 0,
+        articles,
         snapshot_path.stat().st_size,
     )
 
 
-def _stamp(path: Path, source: Path, published_at: datetime) -> None:
-    """Record in the copy when and from where it was published, and prove it opens."""
+def _copy(connection: duckdb.DuckDBPyConnection, where: Location, partial: Path) -> int:
+    """Copy the warehouse to `partial`; the articles it holds."""
+    if not where.lake:
+        connection.execute("CHECKPOINT")
+        articles = connection.execute("SELECT count(*) FROM articles").fetchone()
+        shutil.copyfile(str(where.file), partial)  # consistent: checkpointed, we hold the lock
+        return int(articles[0]) if articles else 0
+    literal = str(partial).replace("'", "''")
+    connection.execute(f"ATTACH '{literal}' AS snapshot_copy")
+    try:
+        connection.execute("BEGIN TRANSACTION")  # one lake snapshot for every table
+        articles = connection.execute("SELECT count(*) FROM articles").fetchone()
+        connection.execute("COPY FROM DATABASE warehouse TO snapshot_copy")
+        connection.execute("COMMIT")
+    except duckdb.Error as exc:
+        connection.execute("ROLLBACK")
+        raise WarehouseError(f"{where}: copying the lake failed: {exc}") from None
+    finally:
+        connection.execute("DETACH snapshot_copy")
+    return int(articles[0]) if articles else 0
+
+
+def _source_name(where: Location) -> str:
+    """What `snapshot_info.warehouse` says the snapshot was copied from."""
+    return str(where.file.resolve()) if where.file is not None and not where.lake else where.name
+
+
+def _stamp(path: Path, source: str, published_at: datetime, index: bool = False) -> None:
+    """Record in the copy when and from where it was published, and prove it opens; with
+    `index`, build the full-text index the copied lake asked for."""
     try:
         copy = duckdb.connect(str(path))
     except duckdb.Error as exc:
         raise WarehouseError(f"{path}: the snapshot copy does not open: {exc}") from None
     try:
+        copy.execute("SET TimeZone = 'UTC'")
+        if index:
+            index_copy(copy)
         copy.execute(
             "CREATE OR REPLACE TABLE snapshot_info AS "
             "SELECT ?::TIMESTAMPTZ AS published_at, ? AS warehouse, "
             "(SELECT max(version) FROM schema_migrations) AS schema_version",
-            [published_at, str(source.resolve())],
+            [published_at, source],
         )
         copy.execute("CHECKPOINT")
+    except duckdb.Error as exc:
+        raise WarehouseError(f"{path}: stamping the snapshot failed: {exc}") from None
     finally:
         copy.close()
 

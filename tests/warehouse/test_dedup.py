@@ -2,7 +2,6 @@
 
 from dataclasses import replace
 from datetime import timedelta
-from pathlib import Path
 
 import pytest
 
@@ -28,7 +27,7 @@ def demo() -> dict[str, Article]:
     return demo_articles()
 
 
-def ingest(db: Path, articles: list[Article], run_id: str) -> list:
+def ingest(db: str, articles: list[Article], run_id: str) -> list:
     """What the wired flow does: load the articles, then dedup them against the stored state."""
     load_run(db, make_run(run_id), [make_state()], [make_fetch()], articles)
     with connect(db) as connection:
@@ -40,8 +39,8 @@ def ingest(db: Path, articles: list[Article], run_id: str) -> list:
     return results
 
 
-def test_migration_adds_columns_to_articles_despite_its_primary_key(tmp_path: Path) -> None:
-    with connect(tmp_path / "w.duckdb") as connection:
+def test_migration_adds_columns_to_articles_despite_its_primary_key(warehouse: str) -> None:
+    with connect(warehouse) as connection:
         columns = {r[0] for r in connection.execute("DESCRIBE articles").fetchall()}
         views = {
             r[0] for r in connection.execute("SELECT view_name FROM duckdb_views()").fetchall()
@@ -51,9 +50,9 @@ def test_migration_adds_columns_to_articles_despite_its_primary_key(tmp_path: Pa
 
 
 def test_links_and_clusters_persist_across_restarts_and_reruns(
-    tmp_path: Path, demo: dict[str, Article]
+    warehouse: str, demo: dict[str, Article]
 ) -> None:
-    db = tmp_path / "w.duckdb"
+    db = warehouse
     articles = sorted(demo.values(), key=lambda a: (a.published_at, a.article_id))
     first = ingest(db, articles[: len(articles) // 2], "run-1")
     second = ingest(db, articles[len(articles) // 2 :], "run-2")
@@ -80,8 +79,8 @@ def test_links_and_clusters_persist_across_restarts_and_reruns(
     assert wire == (3, 1, 3)
 
 
-def test_state_window_and_scheme(tmp_path: Path, demo: dict[str, Article]) -> None:
-    db = tmp_path / "w.duckdb"
+def test_state_window_and_scheme(warehouse: str, demo: dict[str, Article]) -> None:
+    db = warehouse
     results = ingest(db, list(demo.values()), "run-1")
     newest = max(r.event_at for r in results)
     with connect(db) as connection:
@@ -90,8 +89,8 @@ def test_state_window_and_scheme(tmp_path: Path, demo: dict[str, Article]) -> No
     assert all(r.event_at >= newest - timedelta(days=2) for r in recent.results)
 
 
-def test_versions_are_kept_with_what_changed(tmp_path: Path, demo: dict[str, Article]) -> None:
-    db = tmp_path / "w.duckdb"
+def test_versions_are_kept_with_what_changed(warehouse: str, demo: dict[str, Article]) -> None:
+    db = warehouse
     ingest(db, list(demo.values()), "run-1")
     refetched = demo_articles(DemoSite(BASE, revision=1))[KESTRAVA]
     refetched = replace(refetched, fetched_at=refetched.fetched_at + timedelta(hours=2))
@@ -121,11 +120,11 @@ def test_versions_are_kept_with_what_changed(tmp_path: Path, demo: dict[str, Art
 
 
 def test_seen_entries_find_stored_articles_by_guid_or_url(
-    tmp_path: Path, demo: dict[str, Article]
+    warehouse: str, demo: dict[str, Article]
 ) -> None:
     from newsflow.models import FeedEntry
 
-    db = tmp_path / "w.duckdb"
+    db = warehouse
     article = demo[WIRE]
     ingest(db, [article], "run-1")
     entries = [

@@ -5,20 +5,18 @@ import csv
 import json
 from datetime import date, datetime
 
-import duckdb
 import pyarrow.dataset as ds
 import pytest
 
 from newsflow.errors import WarehouseError
 from newsflow.warehouse.export import export_articles
-from tests.demo_warehouse import demo_warehouse_fixture  # noqa: F401  (fixture)
+from tests.warehouse.backends import query
 
 SINCE = date(2026, 11, 1)
 
 
 def count(db, sql):
-    with duckdb.connect(str(db), read_only=True) as con:
-        return con.execute(sql).fetchone()[0]
+    return query(db, sql)[0][0]
 
 
 def test_parquet_is_one_dataset_partitioned_by_day(demo_warehouse, tmp_path):

@@ -1,26 +1,22 @@
 import dataclasses
 import threading
 
-import duckdb
 import pytest
 
 from newsflow.errors import WarehouseError
-from newsflow.models import FeedEntry
+from newsflow.models import FeedEntry, RunRecord
+from newsflow.warehouse import arrow
 from newsflow.warehouse.db import available_migrations, connect
 from newsflow.warehouse.load import load_run
 from newsflow.warehouse.read import seen_entries, source_states
 from tests.factories import NOW, make_article, make_fetch, make_run, make_state
 from tests.locks import warehouse_locked
+from tests.warehouse.backends import count, query
 
 
 @pytest.fixture
-def db(tmp_path):
-    return tmp_path / "warehouse.duckdb"
-
-
-def count(db, table):
-    with duckdb.connect(str(db), read_only=True) as con:
-        return con.execute(f"SELECT count(*) FROM {table}").fetchone()[0]
+def db(warehouse):
+    return warehouse
 
 
 def test_migrations_apply_once_and_are_recorded(db):
@@ -39,7 +35,7 @@ def test_load_writes_every_table_with_types(db):
     article = make_article(1)
     run, added = load_run(db, make_run(), [make_state()], [make_fetch()], [article])
     assert run.articles_new == 1 and added == {article.article_id}
-    with duckdb.connect(str(db), read_only=True) as con:
+    with connect(db, read_only=True) as con:
         row = con.execute(
             "SELECT authors, categories, published_at, typeof(published_at) FROM articles"
         ).fetchone()
@@ -49,6 +45,20 @@ def test_load_writes_every_table_with_types(db):
     assert row[2] == NOW and row[3] == "TIMESTAMP WITH TIME ZONE"
     assert fetch == (1234, False, "run-1")
     assert stored_run == (1, "completed")
+
+
+def test_every_field_of_a_run_is_stored(db):
+    names = [field.name for field in dataclasses.fields(RunRecord)]
+    assert arrow.RUN_SCHEMA.names == names  # a new field needs its column here too
+    run = make_run(
+        **{name: 7 for name in names if name.startswith(("pages", "feeds", "sources"))},
+        prefect_flow_run_id="flow-run",
+        newsflow_version="9.9",
+    )
+    stored, _ = load_run(db, run, [], [], [])
+    assert query(db, f"SELECT {', '.join(names)} FROM runs") == [
+        tuple(getattr(stored, name) for name in names)
+    ]
 
 
 def test_loading_the_same_records_twice_adds_nothing(db):
@@ -65,8 +75,7 @@ def test_a_run_loaded_twice_keeps_its_first_counts(db):
     first, first_added = load_run(db, make_run(), *records)
     again, again_added = load_run(db, make_run(), *records)
     assert (again.articles_new, again_added) == (2, first_added) and first.articles_new == 2
-    with duckdb.connect(str(db), read_only=True) as con:
-        assert con.execute("SELECT articles_new FROM runs").fetchall() == [(2,)]
+    assert query(db, "SELECT articles_new FROM runs") == [(2,)]
 
 
 def test_duplicate_articles_in_one_batch_keep_the_first(db):
@@ -74,8 +83,7 @@ def test_duplicate_articles_in_one_batch_keep_the_first(db):
     second = dataclasses.replace(first, title="second")
     run, _ = load_run(db, make_run(), [], [], [first, second])
     assert run.articles_new == 1
-    with duckdb.connect(str(db), read_only=True) as con:
-        assert con.execute("SELECT title FROM articles").fetchone() == ("first",)
+    assert query(db, "SELECT title FROM articles") == [("first",)]
 
 
 def test_source_upsert_keeps_added_at_and_updates_state(db):
@@ -102,6 +110,7 @@ def test_failed_load_rolls_back_everything(db):
     )
 
 
+@pytest.mark.parametrize("backend", ["duckdb"])  # a lake has no lock: see test_lake.py
 def test_a_locked_warehouse_waits_then_fails_clearly(db, tmp_path):
 
     with connect(db):

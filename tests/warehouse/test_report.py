@@ -3,7 +3,6 @@
 from datetime import date, timedelta
 
 from newsflow.warehouse.report import report_data, stack_series, topic_trend
-from tests.demo_warehouse import demo_warehouse_fixture  # noqa: F401  (fixture)
 
 
 def test_report_data_covers_the_days_up_to_the_newest_article(demo_warehouse):

@@ -7,7 +7,6 @@ from pathlib import Path
 import pytest
 
 from newsflow.warehouse.db import connect
-from tests.demo_warehouse import demo_warehouse_fixture  # noqa: F401  (fixture)
 
 DOCS = Path(__file__).parents[2] / "docs"
 HEADING = re.compile(r"^#{2,4} `(\w+)` \((table|view)(, snapshots only)?\)\s*$")
@@ -35,13 +34,14 @@ def documented_schema(text: str) -> tuple[dict[str, tuple[str, dict[str, str]]],
     return objects, snapshot_only
 
 
-def actual_schema(db: Path) -> dict[str, tuple[str, dict[str, str]]]:
+def actual_schema(db: str | Path) -> dict[str, tuple[str, dict[str, str]]]:
     """The same, read from a migrated warehouse (schema main)."""
     with connect(db) as con:
         rows = con.execute(
             "SELECT t.table_name, t.table_type, c.column_name, c.data_type"
             " FROM information_schema.tables t JOIN information_schema.columns c"
-            " USING (table_schema, table_name) WHERE t.table_schema = 'main'"
+            " USING (table_catalog, table_schema, table_name)"
+            " WHERE t.table_schema = 'main' AND t.table_catalog = current_database()"
             " ORDER BY t.table_name, c.ordinal_position"
         ).fetchall()
     found: dict[str, tuple[str, dict[str, str]]] = {}
@@ -51,9 +51,9 @@ def actual_schema(db: Path) -> dict[str, tuple[str, dict[str, str]]]:
     return found
 
 
-def test_schema_md_matches_a_migrated_warehouse(tmp_path):
+def test_schema_md_matches_a_migrated_warehouse(warehouse):
     documented, snapshot_only = documented_schema((DOCS / "schema.md").read_text())
-    actual = actual_schema(tmp_path / "w.duckdb")
+    actual = actual_schema(warehouse)
     assert len(actual) >= 20 and snapshot_only == {"snapshot_info"}
     in_docs = {name: spec for name, spec in documented.items() if name not in snapshot_only}
     assert sorted(set(actual) - set(in_docs)) == [], "tables/views missing from docs/schema.md"
@@ -75,11 +75,9 @@ def test_the_parser_sees_a_changed_doc():
     }
 
 
-def test_every_view_has_an_example_query_in_schema_md(tmp_path):
+def test_every_view_has_an_example_query_in_schema_md(warehouse):
     text = (DOCS / "schema.md").read_text()
-    views = [
-        name for name, (kind, _) in actual_schema(tmp_path / "w.duckdb").items() if kind == "view"
-    ]
+    views = [name for name, (kind, _) in actual_schema(warehouse).items() if kind == "view"]
     sections = re.split(r"^### ", text, flags=re.MULTILINE)
     for view in views:
         section = next(s for s in sections if s.startswith(f"`{view}` (view)"))

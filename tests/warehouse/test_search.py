@@ -8,6 +8,7 @@ import pytest
 
 from newsflow.errors import WarehouseError
 from newsflow.warehouse.load import load_run
+from newsflow.warehouse.location import is_lake
 from newsflow.warehouse.search import (
     IndexPart,
     fts_extension_path,
@@ -17,7 +18,8 @@ from newsflow.warehouse.search import (
     search,
     snippet,
 )
-from tests.demo_warehouse import demo_warehouse_fixture, writable_copy  # noqa: F401
+from newsflow.warehouse.snapshot import publish_snapshot
+from tests.demo_warehouse import writable_copy
 from tests.factories import make_article, make_run, make_state
 
 
@@ -58,8 +60,8 @@ def test_snippet_shows_the_first_matching_word_in_context():
     assert snippet("No match at all here.", "zebra", width=8) == "No match…"
 
 
-def test_search_ranks_originals_by_bm25(demo_warehouse):
-    result = search(demo_warehouse, "missile", limit=3)
+def test_search_ranks_originals_by_bm25(searchable_demo):
+    result = search(searchable_demo, "missile", limit=3)
     assert not result.index.stale and result.index.articles == 44
     titles = [hit.title for hit in result.hits]
     assert len(titles) == 3 and all("missile" in title.lower() for title in titles[:2])
@@ -68,7 +70,8 @@ def test_search_ranks_originals_by_bm25(demo_warehouse):
     assert all(hit.snippet and hit.outlet and hit.url.startswith("http") for hit in result.hits)
 
 
-def test_search_filters_language_date_and_copies(demo_warehouse):
+def test_search_filters_language_date_and_copies(searchable_demo):
+    demo_warehouse = searchable_demo
     french = search(demo_warehouse, "missiles", language="fr")
     assert [hit.language for hit in french.hits] == ["fr"] * len(french.hits)
     assert any("Corée du Nord" in hit.title for hit in french.hits)  # stemmed, accents folded
@@ -84,8 +87,8 @@ def test_search_filters_language_date_and_copies(demo_warehouse):
     assert len(search(demo_warehouse, "the", limit=3).hits) <= 3
 
 
-def test_missing_index_says_how_to_build_it_and_stale_index_is_detected(demo_warehouse, tmp_path):
-    db = writable_copy(demo_warehouse, tmp_path)
+def test_missing_index_says_how_to_build_it_and_stale_index_is_detected(demo_file, tmp_path):
+    db = writable_copy(demo_file, tmp_path)  # a lake's index: test_lake.py
     with duckdb.connect(str(db)) as con:
         con.execute("DELETE FROM search_index")
     with pytest.raises(WarehouseError, match="newsflow search --reindex"):
@@ -100,8 +103,8 @@ def test_missing_index_says_how_to_build_it_and_stale_index_is_detected(demo_war
     assert not search(db, "missile").index.stale
 
 
-def test_languages_without_stemmer_and_other_scripts_are_indexed(tmp_path):
-    db = tmp_path / "w.duckdb"
+def test_languages_without_stemmer_and_other_scripts_are_indexed(warehouse, tmp_path):
+    db = warehouse
     russian = "Российские войска атаковали город."
     greek = "Η ιστορία της πόλης."  # noqa: RUF001  (Greek, on purpose)
     articles = [
@@ -110,8 +113,10 @@ def test_languages_without_stemmer_and_other_scripts_are_indexed(tmp_path):
         make_article(3, title="Kiswahili", text="Habari za mji wa Mombasa leo.", language="sw"),
         make_article(4, title="No language", text="A story about Mombasa harbour.", language=None),
     ]
-    load_run(tmp_path / "w.duckdb", make_run(), [make_state()], [], articles)
+    load_run(db, make_run(), [make_state()], [], articles)
     assert refresh_search_index(db) == 4
+    if is_lake(db):  # a lake's index is built in its analysts' snapshot
+        db = publish_snapshot(db, tmp_path / "w.analyst.duckdb").path
     assert [hit.title for hit in search(db, "войсками").hits] == ["Войска атаковали город"]
     mombasa = search(db, "Mombasa")
     assert {hit.title for hit in mombasa.hits} == {"Kiswahili", "No language"}

@@ -8,12 +8,15 @@ import time
 from datetime import timedelta
 
 import duckdb
+import pytest
 
 from newsflow.warehouse import spool
 from newsflow.warehouse.load import load_pending
 from newsflow.warehouse.spool import StagedLoad
 from tests.factories import NOW, make_article, make_fetch, make_run, make_state
 from tests.locks import warehouse_locked
+from tests.warehouse.backends import count as rows
+from tests.warehouse.backends import query
 
 
 def staged(run_id: str, articles: int, first: int = 0) -> StagedLoad:
@@ -27,12 +30,11 @@ def staged(run_id: str, articles: int, first: int = 0) -> StagedLoad:
 
 
 def count(db, table="articles"):
-    with duckdb.connect(str(db), read_only=True) as con:
-        return con.execute(f"SELECT count(*) FROM {table}").fetchone()[0]
+    return rows(db, table)
 
 
-def test_staged_runs_load_oldest_first_and_leave_the_spool_empty(tmp_path):
-    db, folder = tmp_path / "w.duckdb", tmp_path / "spool"
+def test_staged_runs_load_oldest_first_and_leave_the_spool_empty(warehouse, tmp_path):
+    db, folder = warehouse, tmp_path / "spool"
     later = spool.stage(folder, staged("run-b", 3, first=1))
     earlier = spool.stage(folder, staged("run-a", 2))
     assert spool.pending(folder) == [earlier, later]
@@ -42,7 +44,8 @@ def test_staged_runs_load_oldest_first_and_leave_the_spool_empty(tmp_path):
     assert (count(db), count(db, "runs")) == (5, 2)
 
 
-def test_a_locked_warehouse_keeps_the_run_staged_until_it_is_free(tmp_path):
+@pytest.mark.parametrize("backend", ["duckdb"])  # a lake has no lock
+def test_a_locked_warehouse_keeps_the_run_staged_until_it_is_free(tmp_path, backend):
     db, folder = tmp_path / "w.duckdb", tmp_path / "spool"
     duckdb.connect(str(db)).close()
     with warehouse_locked(db):
@@ -54,8 +57,8 @@ def test_a_locked_warehouse_keeps_the_run_staged_until_it_is_free(tmp_path):
     assert [run.run_id for run, _ in result.loaded] == ["run-a"] and count(db) == 4
 
 
-def test_an_unreadable_file_is_set_aside_not_deleted(tmp_path):
-    db, folder = tmp_path / "w.duckdb", tmp_path / "spool"
+def test_an_unreadable_file_is_set_aside_not_deleted(warehouse, tmp_path):
+    db, folder = warehouse, tmp_path / "spool"
     folder.mkdir()
     (folder / "20260101T000000000000-broken.load").write_bytes(b"not a pickle")
     spool.stage(folder, staged("run-a", 1))
@@ -69,13 +72,13 @@ import sys
 from pathlib import Path
 from newsflow.warehouse.load import load_pending
 print("loading", flush=True)
-load_pending(Path(sys.argv[1]), Path(sys.argv[2]))
+load_pending(sys.argv[1], Path(sys.argv[2]))
 print("loaded", flush=True)
 """
 
 
-def test_kill_9_during_the_load_loses_and_doubles_nothing(tmp_path):
-    db, folder = tmp_path / "w.duckdb", tmp_path / "spool"
+def test_kill_9_during_the_load_loses_and_doubles_nothing(warehouse, tmp_path):
+    db, folder = warehouse, tmp_path / "spool"
     spool.stage(folder, staged("run-a", 10))
     load_pending(db, folder)  # the warehouse's previous content
     spool.stage(folder, staged("run-b", 20_000, first=1))
@@ -91,6 +94,5 @@ def test_kill_9_during_the_load_loses_and_doubles_nothing(tmp_path):
     result = load_pending(db, folder)  # the next run loads what is still staged
     assert result.error is None and spool.pending(folder) == []
     assert count(db) == 20_010
-    with duckdb.connect(str(db), read_only=True) as con:
-        runs = con.execute("SELECT run_id FROM runs ORDER BY 1").fetchall()
+    runs = query(db, "SELECT run_id FROM runs ORDER BY 1")
     assert runs == [("run-a",), ("run-b",)]

@@ -1,6 +1,5 @@
 from datetime import timedelta
 
-import duckdb
 import pytest
 
 from newsflow.models import Entity
@@ -9,6 +8,7 @@ from newsflow.warehouse.db import connect
 from newsflow.warehouse.load import load_run
 from newsflow.warehouse.topics import articles_to_tag, save_tags
 from tests.factories import NOW, make_article, make_run
+from tests.warehouse.backends import query
 
 WAR = Tag(
     "medtop:16000000", "Conflit, guerre et paix", "conflict, war and peace", 0.9, ("guerre*",)
@@ -18,8 +18,8 @@ KP = Entity("country", "North Korea", "KP", 3)
 
 
 @pytest.fixture
-def db(tmp_path):
-    path = tmp_path / "warehouse.duckdb"
+def db(warehouse):
+    path = warehouse
     articles = [make_article(1, language="fr"), make_article(2, fetched_at=NOW + timedelta(1))]
     load_run(path, make_run(), [], [], articles)
     return path, [a.article_id for a in articles]
@@ -32,9 +32,8 @@ def save(path, tags, entities, version="1.0"):
         con.execute("COMMIT")
 
 
-def rows(path, query):
-    with duckdb.connect(str(path), read_only=True) as con:
-        return con.execute(query).fetchall()
+def rows(path, sql):
+    return query(path, sql)
 
 
 def test_saving_twice_is_idempotent_and_views_count_articles(db):

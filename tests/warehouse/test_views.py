@@ -2,13 +2,12 @@
 
 from datetime import UTC, datetime, timedelta
 
-import duckdb
 import pytest
 
 from newsflow.warehouse.db import connect
 from newsflow.warehouse.load import load_run
-from tests.demo_warehouse import demo_warehouse_fixture  # noqa: F401  (fixture)
 from tests.factories import make_article, make_fetch, make_run, make_state
+from tests.warehouse.backends import query
 
 VIEWS = {
     "articles_unique",
@@ -20,11 +19,6 @@ VIEWS = {
     "topic_daily",
     "article_revisions",
 }
-
-
-def query(db, sql, params=()):
-    with duckdb.connect(str(db), read_only=True) as con:
-        return con.execute(sql, list(params)).fetchall()
 
 
 def by_name(db, sql):
@@ -80,8 +74,8 @@ def article_at(n, source, days_ago, **changes):
     return make_article(n, source=source, **fields)
 
 
-def test_source_quality_flags_broken_extraction_and_other_problems(tmp_path):
-    db = tmp_path / "w.duckdb"
+def test_source_quality_flags_broken_extraction_and_other_problems(warehouse):
+    db = warehouse
     broken, briefs, odd = (
         "https://broken.example/rss",
         "https://briefs.example/rss",
@@ -126,8 +120,8 @@ def test_source_quality_flags_broken_extraction_and_other_problems(tmp_path):
     assert shares == [(0.0, 1.0, 1.0, 1.0)]
 
 
-def test_a_page_that_later_gave_text_is_not_counted_as_thin(tmp_path):
-    db = tmp_path / "w.duckdb"
+def test_a_page_that_later_gave_text_is_not_counted_as_thin(warehouse):
+    db = warehouse
     source = "https://feed.example/rss"
     article = article_at(1, source, 0)
     failed = make_fetch(article.url, kind="article", source=source, error_class="no_text")
@@ -180,6 +174,6 @@ def test_feed_health_on_the_demo(demo_warehouse):
 
 
 @pytest.mark.parametrize("view", ["source_daily", "source_quality"])
-def test_new_views_work_on_an_empty_warehouse(tmp_path, view):
-    with connect(tmp_path / "w.duckdb") as con:
+def test_new_views_work_on_an_empty_warehouse(warehouse, view):
+    with connect(warehouse) as con:
         assert con.execute(f"SELECT count(*) FROM {view}").fetchone() == (0,)

@@ -4,7 +4,7 @@
 -- DuckDB 1.5.5 adds columns to `articles` despite its PRIMARY KEY (tested: ALTER TABLE ... ADD
 -- COLUMN on a populated table, then UPDATE of the new columns in the load's transaction). The
 -- columns on `articles` are for analysts; `article_dedup` is the authoritative record the
--- index is rebuilt from after a restart, written first-decision-wins (ON CONFLICT DO NOTHING).
+-- index is rebuilt from after a restart, written first-decision-wins (warehouse/keys.py).
 
 ALTER TABLE articles ADD COLUMN text_hash VARCHAR;       -- BLAKE2b-128 of the normalised text
 ALTER TABLE articles ADD COLUMN duplicate_of VARCHAR;    -- article_id of the copy's original
