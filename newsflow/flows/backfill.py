@@ -36,7 +36,13 @@ from newsflow.flows.operations import writer_slot
 from newsflow.flows.pipeline import INLINE, PageOutcome, extract_fetched, fetch_policy, warm_pool
 from newsflow.flows.progress import Counts, Reporter, current
 from newsflow.flows.rolling_dedup import RollingDedup
-from newsflow.flows.runners import dask_slots, on_dask, page_batch_size, task_runner
+from newsflow.flows.runners import (
+    dask_slots,
+    on_dask,
+    page_batch_size,
+    passed,
+    task_runner,
+)
 from newsflow.models import Article, BackfillProgress, FeedEntry, RunRecord
 from newsflow.settings import Settings
 from newsflow.transforms.dedup import plan_fetches
@@ -380,7 +386,7 @@ def _submit_archived(
     slots = dask_slots() if pages else None
     futures = extract_archive_batch.map(
         [
-            quote(batch)
+            passed(batch)
             for batch in _batches(
                 pages, page_batch_size(len(pages), settings.page_batch_size, slots)
             )

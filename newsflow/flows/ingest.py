@@ -32,7 +32,13 @@ from newsflow.flows.artifacts import publish_run_artifact
 from newsflow.flows.operations import writer_slot
 from newsflow.flows.pipeline import INLINE, PageOutcome, fetch_and_extract, fetch_policy, warm_pool
 from newsflow.flows.polling import FeedPoll, poll_feeds
-from newsflow.flows.runners import dask_slots, on_dask, page_batch_size, task_runner
+from newsflow.flows.runners import (
+    dask_slots,
+    on_dask,
+    page_batch_size,
+    passed,
+    task_runner,
+)
 from newsflow.models import Article, FeedEntry, RunRecord, Source, SourceEvent, SourceState
 from newsflow.settings import Settings
 from newsflow.transforms.dedup import FetchPlan, plan_fetches
@@ -202,8 +208,8 @@ def ingest(
         if due and not on_dask():  # on Dask, the cluster's workers extract
             warm_pool(settings.worker_count)
         poll_futures = poll_feed_batch.map(
-            [quote(batch) for batch in _batches(due, settings.feed_batch_size)],
-            unmapped(quote(stored)),
+            [passed(batch) for batch in _batches(due, settings.feed_batch_size)],
+            unmapped(passed(stored)),
             unmapped(policy),
             unmapped(started),
         )
@@ -262,12 +268,12 @@ def fetch_extract_pages(
     captures = settings.captures_for(db)
     futures = fetch_extract_batch.map(
         [
-            quote(batch)
+            passed(batch)
             for batch in _batches(
                 entries, page_batch_size(len(entries), settings.page_batch_size, slots)
             )
         ],
-        unmapped(quote(languages)),
+        unmapped(passed(languages)),
         unmapped(policy),
         unmapped(INLINE if slots else settings.worker_count),
         unmapped(settings.tagger),

@@ -15,10 +15,11 @@ from __future__ import annotations
 
 import math
 import sys
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from prefect.context import FlowRunContext
 from prefect.task_runners import TaskRunner, ThreadPoolTaskRunner
+from prefect.utilities.annotations import quote
 
 from newsflow.settings import Settings
 
@@ -32,6 +33,7 @@ if TYPE_CHECKING:
 BATCHES_PER_SLOT = 2
 MIN_DASK_BATCH = 25
 WORKER_PRELOAD = "newsflow.flows.dask_support"  # imports the tasks when a worker starts
+T = TypeVar("T")
 
 
 def task_runner(settings: Settings) -> TaskRunner[Any]:
@@ -61,6 +63,13 @@ def local_cluster_options(workers: int) -> dict[str, Any]:
 def on_dask() -> bool:
     """The current flow run submits its tasks to Dask."""
     return _dask_runner() is not None
+
+
+def passed(value: T) -> T | quote[T]:
+    """A large argument of a mapped task, kept from Prefect's walk over every element (which
+    costs seconds per batch of pages): quoted on newsflow's thread pool; as is on Dask, whose
+    runner ships the arguments to its workers without unquoting them."""
+    return value if on_dask() else quote(value)
 
 
 def dask_slots() -> int | None:

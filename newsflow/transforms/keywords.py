@@ -19,6 +19,7 @@ MAX_NGRAM = 2
 DEDUP_THRESHOLD = 0.8
 # The title and lead carry the keywords; YAKE's cost grows with the text.
 MAX_CHARS = 1500
+_SPARE = 5  # candidates beyond TOP, so that a tie at the cut is decided the same everywhere
 _APOSTROPHES = str.maketrans({"\u2019": "'", "\u2018": "'"})  # typographic apostrophes
 # The stopword lists yake-rust 1.2 ships (its constructor aborts on any other code), and the
 # ISO 639-1 codes it spells otherwise.
@@ -81,7 +82,7 @@ def find_keywords(title: str, text: str, language: str | None) -> list[Entity]:
     sample = f"{title}.\n{text}"[:MAX_CHARS].translate(_APOSTROPHES)
     if not sample.strip():
         return []
-    found = _extractor(language or "en").get_n_best(sample, n=TOP)
+    found = _ranked(_extractor(language or "en").get_n_best(sample, n=TOP + _SPARE))[:TOP]
     haystack = f"{title}\n{text}".translate(_APOSTROPHES).lower()
     entities, seen = [], set()
     for phrase, score in found:
@@ -90,5 +91,14 @@ def find_keywords(title: str, text: str, language: str | None) -> list[Entity]:
             continue
         seen.add(key)
         count = len(re.findall(rf"(?<!\w){re.escape(key)}(?!\w)", haystack)) or 1
-        entities.append(Entity(kind="keyword", name=phrase, count=count, score=float(score)))
+        entities.append(Entity(kind="keyword", name=phrase, count=count, score=score))
     return entities
+
+
+def _ranked(found: list[tuple[str, float]]) -> list[tuple[str, float]]:
+    """Keywords by score, then phrase, with scores rounded to 9 digits: yake-rust sums in an
+    order that differs between processes, so the same text gets scores that differ in the last
+    bits, and ties near the cut could swap; rounded and ordered, every process agrees."""
+    return sorted(
+        ((phrase, round(score, 9)) for phrase, score in found), key=lambda k: (k[1], k[0])
+    )
