@@ -1,13 +1,14 @@
 """Benchmark: quality of dedup links and story clusters on a labelled syndication scenario.
 
-    uv run python bench/dedup_quality.py [--seed 7 | --seeds 13-24] [--batches 5]
+    uv run python bench/dedup_quality.py [--seed 7 | --seeds 13-24] [--batches 5] [--orders 1]
 
 The scenario (`dedup_scenario.py`, ≥ 600 articles generated from the demo site) holds stories
 copied with edits and distinct same-topic "sibling" stories made by changing the event's
 facts. Articles arrive in several batches through a state saved to and reloaded from a
 temporary DuckDB (as across ingest runs). Reported: pairwise precision and recall of "same
 story" (same cluster_id), of the duplicate links alone, recall per edit, and the number of
-sibling stories wrongly merged (target 0).
+sibling stories wrongly merged (target 0). `--orders N` also runs each scenario in N - 1 other
+arrival orders (the same articles shuffled again), to stress the order-dependent rules.
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ from __future__ import annotations
 import argparse
 import itertools
 import os
+import random
 import tempfile
 import time
 from collections import Counter, defaultdict
@@ -104,28 +106,32 @@ def main() -> None:
     parser.add_argument("--seed", type=int, default=7, help="one scenario")
     parser.add_argument("--seeds", help="a range of scenarios, e.g. 13-24 (a summary at the end)")
     parser.add_argument("--batches", type=int, default=5)
+    parser.add_argument("--orders", type=int, default=1, help="arrival orders per scenario")
     args = parser.parse_args()
     if args.seeds:
         first, last = (int(x) for x in args.seeds.split("-"))
         seeds = list(range(first, last + 1))
     else:
         seeds = [args.seed]
-    found = [one(seed, args.batches) for seed in seeds]
+    found = [one(seed, args.batches, order) for seed in seeds for order in range(args.orders)]
     if len(found) > 1:
         precisions, recalls, merges = zip(*found, strict=True)
         print(
-            f"\n{len(seeds)} scenarios ({args.seeds}): precision mean {mean(precisions):.4f} "
+            f"\n{len(found)} scenarios ({args.seeds or args.seed}, {args.orders} orders): "
+            f"precision mean {mean(precisions):.4f} "
             f"min {min(precisions):.4f}; recall mean {mean(recalls):.4f} min {min(recalls):.4f}; "
             f"sibling stories merged: {sum(merges)}"
         )
 
 
-def one(seed: int, batches: int) -> tuple[float, float, int]:
-    """Run and report one scenario."""
+def one(seed: int, batches: int, order: int = 0) -> tuple[float, float, int]:
+    """Run and report one scenario, in its own arrival order or shuffled again (`order` > 0)."""
     items = scenario(seed)
+    if order:
+        random.Random(1000 * seed + order).shuffle(items)
     stories = {i.story for i in items}
     print(
-        f"\nseed {seed}  cores: {os.cpu_count()}  articles: {len(items)}  "
+        f"\nseed {seed}  order: {order}  cores: {os.cpu_count()}  articles: {len(items)}  "
         f"stories: {len(stories)}  batches: {batches}"
     )
     started = time.process_time()

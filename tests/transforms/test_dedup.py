@@ -1,5 +1,7 @@
 """Dedup layers as pure functions: URLs, feed entries, exact and near copies, clusters, versions."""
 
+import re
+import unicodedata
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 
@@ -12,16 +14,24 @@ from newsflow.models import Article, FeedEntry
 from newsflow.transforms.dedup import (
     EXACT,
     NEAR,
+    DedupConfig,
     Deduplicator,
     DedupState,
     SeenEntry,
     SignatureIndex,
     detect_revision,
+    facts_agree,
     plan_fetches,
 )
 from newsflow.transforms.dedup.batch import dedup_batch
-from newsflow.transforms.dedup.minhash import Scheme, signatures, similarity
-from newsflow.transforms.dedup.text import facts, normalise_text, protagonists
+from newsflow.transforms.dedup.minhash import Scheme, signatures, similarity, word_hashes
+from newsflow.transforms.dedup.text import (
+    facts,
+    normalise_text,
+    normalise_texts,
+    protagonists,
+    separators,
+)
 
 BASE = "http://demo.test"
 NOW = datetime(2026, 11, 20, 12, tzinfo=UTC)
@@ -168,6 +178,34 @@ def test_normalisation_is_language_aware() -> None:
     assert normalise_text("हिन्दी।") == "हिन्दी"  # combining marks stay in their word
 
 
+def test_separators_are_what_the_first_regular_expression_removed() -> None:
+    # stored text hashes were made with this expression: the numpy table must agree with it
+    marks = "".join(
+        re.escape(chr(c)) for c in range(0x30000) if unicodedata.category(chr(c))[0] == "M"
+    )
+    punctuation = re.compile(r"[^\w\s" + marks + "]+")
+    everything = "".join(map(chr, range(0x110000)))
+    expected = np.fromiter((c.isspace() or c == "_" for c in everything), bool, len(everything))
+    for match in punctuation.finditer(everything):
+        expected[match.start() : match.end()] = True
+    assert np.array_equal(separators(), expected)
+
+
+def test_normalise_texts_keeps_texts_apart() -> None:
+    texts = ["Hello, world!", "", "  — ", "Été  à\nParis."]
+    assert normalise_texts(texts, ["en"] * 4) == ["hello world", "", "", "été à paris"]
+    assert normalise_texts(texts, ["en"] * 4) == [normalise_text(t, "en") for t in texts]
+
+
+def test_word_hashes_depend_on_the_word_alone() -> None:
+    hashes, counts = word_hashes(["alpha beta", "", "beta alpha gamma", "gamma"])
+    assert counts.tolist() == [2, 0, 3, 1]
+    alpha, beta, beta2, alpha2, gamma, gamma2 = hashes.tolist()
+    assert (alpha, beta, gamma) == (alpha2, beta2, gamma2)
+    assert len({alpha, beta, gamma}) == 3
+    assert word_hashes(["ab"])[0][0] != word_hashes(["ba"])[0][0]
+
+
 def test_facts_and_protagonists(demo: dict[str, Article]) -> None:
     found = facts(demo[KESTRAVA].text)
     assert {"kestrava", "lisovia", "vesna-3", "#1100", "#14"} <= set(found)
@@ -180,19 +218,44 @@ def test_facts_and_protagonists(demo: dict[str, Article]) -> None:
 
 def test_signature_similarity_tracks_jaccard() -> None:
     words = [f"w{i}" for i in range(300)]
-    sigs = signatures([words, words[:240] + [f"x{i}" for i in range(60)], words[::-1]], Scheme())
+    texts = [words, words[:240] + [f"x{i}" for i in range(60)], words[::-1]]
+    sigs = signatures([" ".join(t) for t in texts], Scheme())
     assert similarity(sigs[0], sigs[1]) == pytest.approx(238 / 360, abs=0.12)
     assert similarity(sigs[0], sigs[2]) < 0.1  # shingles are ordered runs of words
 
 
+def random_docs(count: int, seed: int = 1) -> list[str]:
+    rng = np.random.default_rng(seed)
+    return [" ".join(f"t{v}" for v in rng.integers(0, 50_000, 80)) for _ in range(count)]
+
+
 def test_index_finds_near_rows_and_skips_empty_documents() -> None:
-    rng = np.random.default_rng(1)
-    docs = [[f"t{v}" for v in rng.integers(0, 50_000, 80)] for _ in range(300)]
-    near = docs[7][:70] + ["new"] * 10
+    docs = random_docs(300)
+    near = " ".join(docs[7].split()[:70] + ["new"] * 10)
     index = SignatureIndex()
-    index.add(signatures([*docs, []], Scheme()))
-    queries, rows, sims = index.matches(signatures([near, []], Scheme()), 0.5)
+    index.add(signatures([*docs, ""], Scheme()))
+    queries, rows, sims = index.matches(signatures([near, ""], Scheme()), 0.5)
     assert list(zip(queries, rows, strict=True)) == [(0, 7)] and sims[0] > 0.6
+
+
+def test_index_grown_in_batches_answers_like_one_built_at_once() -> None:
+    sigs = signatures(random_docs(3000), Scheme())
+    copies = np.arange(2000, 3000, 10)
+    sigs[copies] = sigs[copies - 1500]
+    sigs[copies, ::16] = 7  # edited copies
+    grown = SignatureIndex(tail_rows=256)  # levels merge many times
+    for start in range(0, 3000, 100):
+        rows = grown.add(sigs[start : start + 100])
+        queries, found, _ = grown.matches(sigs[start : start + 100], 0.5, rows)
+        assert (found < rows[queries]).all()  # with the queries' rows: earlier rows only
+    at_once = SignatureIndex()
+    at_once.add(sigs)
+    assert np.array_equal(grown.signatures, at_once.signatures)
+    for index in (grown, at_once):
+        queries, found, _ = index.matches(sigs[copies], 0.5)
+        assert set(zip(queries.tolist(), found.tolist(), strict=True)) == {
+            pair for i, c in enumerate(copies.tolist()) for pair in ((i, c), (i, c - 1500))
+        }
 
 
 # exact and near copies, clusters
@@ -269,6 +332,119 @@ def test_assign_is_idempotent_and_survives_a_restart(demo: dict[str, Article]) -
     # a restart after the first half decides the second half the same way
     resumed = Deduplicator.from_state(DedupState(tuple(first)))
     assert resumed.assign(articles[20:]) == rest
+
+
+BACKGROUND = (
+    "Observers from the Council of Northern States watched the launch from a ship in the Sea of"
+    " Varn. Analysts at the Council of Northern States said the Sea of Varn had seen {n} such"
+    " tests this year."
+)
+
+
+def missile_test(article_id: str, text: str, hours: int) -> Article:
+    return Article(
+        article_id=article_id,
+        url=article_id,
+        canonical_url=article_id,
+        source="s",
+        title=None,
+        text=text,
+        markdown=text,
+        language="en",
+        published_at=NOW + timedelta(hours=hours),
+        authors=(),
+        site_name=None,
+        description=None,
+        fetched_at=NOW,
+        extractor="t",
+    )
+
+
+def launch(article_id: str, country: str, rocket: str, km: int, tests: int, hours: int) -> Article:
+    text = (
+        f"Officials in {country} said the {rocket} rocket flew {km} kilometres on Monday. The"
+        f" defence ministry of {country} called the {rocket} test a success. "
+        + BACKGROUND.format(n=tests)
+    )
+    return missile_test(article_id, text, hours)
+
+
+def reported(article: Article, article_id: str) -> Article:
+    """A near copy of an article, an hour later."""
+    return replace(
+        article,
+        article_id=article_id,
+        text=article.text + " Reporting by the wire desk.",
+        published_at=(article.published_at or NOW) + timedelta(hours=1),
+    )
+
+
+def test_an_article_telling_two_clusters_events_alike_joins_neither() -> None:
+    kestrava = launch("kestrava", "Kestrava", "Vesna", 1100, 14, hours=0)
+    lisovia = launch("lisovia", "Lisovia", "Orlak", 900, 11, hours=3)
+    stories = [kestrava, reported(kestrava, "kestrava-2"), lisovia, reported(lisovia, "lisovia-2")]
+    # the names both stories share, and nothing of either's own
+    background = missile_test("background", BACKGROUND.format(n="several") * 2, hours=6)
+    *known, neither = Deduplicator().assign([*stories, background])
+    assert [r.cluster_id for r in known] == ["kestrava"] * 2 + ["lisovia"] * 2
+    assert neither.cluster_id == "background" and neither.duplicate_of is None
+    # with one of the two events known, nothing tells it apart: it joins that one
+    assert Deduplicator().assign([*stories[:2], background])[2].cluster_id == "kestrava"
+
+
+def test_names_alone_from_one_article_do_not_make_a_cluster() -> None:
+    kestrava = launch("kestrava", "Kestrava", "Vesna", 1100, 14, hours=0)
+    background = missile_test("background", BACKGROUND.format(n="several") * 2, hours=5)
+    assert Deduplicator().assign([kestrava, background])[1].cluster_id == "background"
+    same_figure = missile_test("figure", BACKGROUND.format(n=14) * 2, hours=5)
+    assert Deduplicator().assign([kestrava, same_figure])[1].cluster_id == "kestrava"
+
+
+def test_an_article_joins_no_cluster_that_never_names_its_headline_subject() -> None:
+    background = replace(
+        missile_test("background", BACKGROUND.format(n="several") * 2, hours=0),
+        title="Council of Northern States watches the Sea of Varn",
+    )
+    known = [background, reported(background, "background-2")]
+    lisovia = launch("lisovia", "Lisovia", "Orlak", 900, 11, hours=3)
+    untitled = Deduplicator().assign([*known, lisovia])[2]
+    assert untitled.cluster_id == "background"  # it tells the background articles' event
+    titled = replace(lisovia, title="Lisovia tests the Orlak rocket")
+    assert Deduplicator().assign([*known, titled])[2].cluster_id == "lisovia"
+
+
+def test_a_near_copy_without_the_figures_must_name_no_one_the_other_does_not() -> None:
+    (wire,) = Deduplicator().assign([launch("wire", "Kestrava", "Vesna", 1100, 14, hours=0)])
+    assert wire.facts[-2:] == ("#1100", "#14") and {"sea", "varn"} <= set(wire.facts)
+    names = tuple(f for f in wire.facts if f not in ("sea", "varn") and not f.startswith("#"))
+    cut = replace(wire, article_id="cut", facts=names)  # figures and two names dropped
+    assert facts_agree(cut, wire, DedupConfig())
+    # a name the other does not give, and no figure to compare: not the same facts
+    other = replace(cut, facts=(*names, "lisovia"))
+    assert not facts_agree(other, wire, DedupConfig())
+    # with the figures kept, they vouch for it
+    assert facts_agree(replace(other, facts=(*other.facts, "#1100", "#14")), wire, DedupConfig())
+
+
+def test_a_short_article_whose_lone_number_conflicts_joins_no_cluster() -> None:
+    kestrava = launch("kestrava", "Kestrava", "Vesna", 1100, 14, hours=0)
+    other = missile_test("other", BACKGROUND.format(n=12), hours=5)  # not the 14 tests
+    assert Deduplicator().assign([kestrava, other])[1].cluster_id == "other"
+
+
+def test_results_of_an_older_scheme_count_for_exact_copies_and_clusters(
+    demo: dict[str, Article],
+) -> None:
+    wire = demo[WIRE]
+    (stored,) = Deduplicator().assign([wire])
+    state = DedupState((replace(stored, scheme="rensa-rminhash2/128/s3/12026"),))
+    (exact,) = Deduplicator.from_state(state).assign([demo[LANTERN_WIRE]])
+    assert (exact.duplicate_of, exact.duplicate_kind) == (wire.article_id, EXACT)
+    # an old body signature is not compared: the near copy is no duplicate, but the same story
+    (near,) = Deduplicator.from_state(state).assign([demo[MERIDIAN_WIRE]])
+    assert near.duplicate_of is None and near.cluster_id == wire.article_id
+    (linked,) = Deduplicator.from_state(DedupState((stored,))).assign([demo[MERIDIAN_WIRE]])
+    assert linked.duplicate_of == wire.article_id
 
 
 def test_a_copy_bridging_two_clusters_merges_them(demo: dict[str, Article]) -> None:

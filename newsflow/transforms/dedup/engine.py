@@ -28,6 +28,8 @@ class DedupConfig:
     story_numbers_shared: int = 3  # telling numbers in common that stand for a protagonist
     protagonists_shared: int = 2  # of the three most frequent names of each, in the other
     cluster_window: timedelta = timedelta(hours=48)  # between the event times of one cluster
+    cluster_support: int = 2  # members agreeing with an article that vouch for it without a
+    # shared telling number, and stand in for the cluster's first article
     min_exact_words: int = 20  # shorter texts (stubs, notices) are never linked by content
     window: timedelta = timedelta(days=30)  # how far back the persisted state reaches
     body: Scheme = field(default_factory=Scheme)
@@ -84,18 +86,23 @@ def event_time(article: Article) -> datetime:
 
 def features(articles: Sequence[Article], config: DedupConfig) -> _Features:
     """Normalised-text hashes, body signatures, facts and their signatures, of articles."""
-    normalised = [text.normalise_text(a.text, a.language) for a in articles]
-    tokens = [text.tokens(n, a.language) for n, a in zip(normalised, articles, strict=True)]
+    normalised = text.normalise_texts([a.text for a in articles], [a.language for a in articles])
+    words = [text.spaced_words(n, a.language) for n, a in zip(normalised, articles, strict=True)]
     found = [text.facts(a.text) for a in articles]
     return _Features(
         hashes=[text.text_hash(n) for n in normalised],
-        words=[len(t) for t in tokens],
+        words=[w.count(" ") + 1 if w else 0 for w in words],
         facts=found,
         protagonists=[text.protagonists(a.text) for a in articles],
         headlines=[text.headline_names(a.title, f) for a, f in zip(articles, found, strict=True)],
-        bodies=minhash.signatures(tokens, config.body),
-        stories=minhash.signatures(found, config.story),
+        bodies=minhash.signatures(words, config.body),
+        stories=story_signatures(found, config),
     )
+
+
+def story_signatures(found: Sequence[tuple[str, ...]], config: DedupConfig) -> np.ndarray:
+    """Signatures of the names and numbers of articles (each fact is one word)."""
+    return minhash.signatures([" ".join(f) for f in found], config.story)
 
 
 def overlap(left: set[str], right: set[str]) -> float:
@@ -113,7 +120,8 @@ def _split(found: tuple[str, ...]) -> tuple[set[str], set[str]]:
 def facts_agree(left: DedupResult, right: DedupResult, config: DedupConfig) -> bool:
     """Whether a near copy reports the same facts: the same protagonists, most numbers of the
     side with fewer in the other and most of its names; with fewer than two numbers, names
-    must agree more."""
+    must agree more, and when only one side gives numbers (they cannot vouch for it), every
+    name of the side with fewer must be in the other."""
     (nums_l, names_l), (nums_r, names_r) = _split(left.facts), _split(right.facts)
     if not same_protagonists(left, right, config.protagonists_shared):
         return False
@@ -124,6 +132,8 @@ def facts_agree(left: DedupResult, right: DedupResult, config: DedupConfig) -> b
             overlap(nums_l, nums_r) >= config.numbers_agree
             and overlap(names_l, names_r) >= config.names_agree
         )
+    if bool(nums_l) != bool(nums_r):
+        return overlap(names_l, names_r) == 1.0
     return overlap(names_l, names_r) >= config.names_alone_agree
 
 
@@ -147,35 +157,51 @@ def _leads(result: DedupResult, need: int) -> tuple[str, ...]:
 
 
 def same_event(left: DedupResult, right: DedupResult, config: DedupConfig) -> bool:
-    """Whether two articles close in time tell one event: alike names and numbers overall, the
-    same protagonists on both sides, the name each mentions most named by the other, a
-    headline name of one side named by the other, and no conflicting numbers. Articles sharing
-    several telling numbers need only share one protagonist."""
-    (nums_l, _), (nums_r, _) = _split(left.facts), _split(right.facts)
-    union = len(set(left.facts) | set(right.facts))
-    shared = len(set(left.facts) & set(right.facts))
-    if not union or shared / union < config.story_threshold:
-        return False
-    if min(len(nums_l), len(nums_r)) >= 2 and overlap(nums_l, nums_r) < config.story_numbers_agree:
-        return False
-    need = config.protagonists_shared
-    if min(len(_leads(left, need)), len(_leads(right, need))) < need:
-        return False  # without names to compare, no cluster beyond copies
-    for mine, other in ((left, right), (right, left)):
-        if mine.protagonists and mine.protagonists[0] not in other.facts:
-            return False  # the name it mentions most is not in the other story
+    """Whether two articles close in time tell one event. The side with fewer facts (a short or
+    cut copy, or another event told with the same background) is judged by what it does say:
+    its leading names and the name it mentions most are all in the other story, it mentions a
+    name twice or shares a telling number, and its numbers do not conflict. The other side
+    need only have one of its leading names in it; when both have headline names, one
+    headline's subject is in the other story."""
+    weak, strong = sorted((left, right), key=lambda r: len(r.facts))
+    (nums_w, _), (nums_s, _) = _split(weak.facts), _split(strong.facts)
+    shared = set(weak.facts) & set(strong.facts)
     if (
-        left.headline
-        and right.headline
-        and not (set(left.headline) & set(right.facts) or set(right.headline) & set(left.facts))
+        not shared
+        or len(shared) / len(set(weak.facts) | set(strong.facts)) < config.story_threshold
+    ):
+        return False
+    if not _numbers_fit(nums_w, nums_s, config.story_numbers_agree):
+        return False
+    leads_w, leads_s = (_leads(r, config.protagonists_shared) for r in (weak, strong))
+    if min(len(leads_w), len(leads_s)) < config.protagonists_shared:
+        return False  # without names to compare, no cluster beyond copies
+    if not set(leads_w) <= shared or not set(leads_s) & shared:
+        return False  # a leading name of the short side is not in the long one, or none back
+    for mine, other in ((left, right), (right, left)):
+        short = len(mine.facts) <= len(other.facts)
+        if short and mine.protagonists and mine.protagonists[0] not in other.facts:
+            return False  # the name the short side mentions most is not in the other
+    if (
+        weak.headline
+        and strong.headline
+        and not (set(weak.headline) | set(strong.headline)) & shared
     ):
         return False  # neither headline's subject is in the other story
-    same_figures = len(_telling(nums_l & nums_r)) >= config.story_numbers_shared
-    if not (left.protagonists or right.protagonists or same_figures):
-        return False  # no name mentioned twice on either side: too little to tell an event
-    if same_figures:
-        need = 1  # the same figures: one shared protagonist is enough
-    return same_protagonists(left, right, need)
+    figures = _telling(nums_w & nums_s)
+    if not (weak.protagonists or figures):
+        return False  # the short side names nobody twice and shares no telling number
+    return bool(
+        weak.protagonists or strong.protagonists or len(figures) >= config.story_numbers_shared
+    )
+
+
+def _numbers_fit(mine: set[str], other: set[str], share: float) -> bool:
+    """Whether two sets of numbers do not conflict: when both have two or more, `share` of the
+    smaller is in the larger; when one has a single number, the other has it."""
+    if min(len(mine), len(other)) >= 2:
+        return overlap(mine, other) >= share
+    return min(len(mine), len(other)) == 0 or bool(mine & other)
 
 
 def _telling(numbers: set[str]) -> set[str]:
@@ -205,10 +231,11 @@ class Deduplicator:
 
     @classmethod
     def from_state(cls, state: DedupState, config: DedupConfig | None = None) -> Deduplicator:
-        """A deduplicator that knows the stored results (same scheme only), oldest first."""
+        """A deduplicator that knows the stored results, oldest first. Results signed by
+        another scheme (an older newsflow) count for exact copies and story clusters, but are
+        not near-copy candidates: their body signatures cannot be compared."""
         dedup = cls(config)
-        known = [r for r in state.results if r.scheme == dedup.config.body.name]
-        known.sort(key=lambda r: (r.event_at, r.article_id))
+        known = sorted(state.results, key=lambda r: (r.event_at, r.article_id))
         if known:
             dedup._remember(known)
         return dedup
@@ -235,10 +262,10 @@ class Deduplicator:
         """Index the new articles, then decide each against every earlier row."""
         found = features(articles, self.config)
         first = len(self._results)
-        self._body.add(found.bodies)
+        rows = self._body.add(found.bodies)
         self._story.add(found.stories)
-        near = _group(*self._body.matches(found.bodies, self.config.near_threshold), first)
-        related = _group(*self._story.matches(found.stories, self.config.story_threshold), first)
+        near = _group(*self._body.matches(found.bodies, self.config.near_threshold, rows))
+        related = _group(*self._story.matches(found.stories, self.config.story_threshold, rows))
         for i, article in enumerate(articles):
             row = first + i
             self._add_row(self._draft(article, found, i))
@@ -298,21 +325,49 @@ class Deduplicator:
         )
 
     def _cluster(self, row: int, related: dict[int, float]) -> DedupResult:
-        """The row in the cluster of the earlier article most like it about the same event."""
-        me, config = self._results[row], self.config
-        window = config.cluster_window.total_seconds()
-        best, best_sim = None, 0.0
-        for other, sim in related.items():
-            them = self._results[other]
-            if abs(self._times[other] - self._times[row]) > window:
-                continue
-            if sim > best_sim and same_event(me, them, config) and self._fits(me, them.cluster_id):
-                best, best_sim = them, sim
-        return replace(me, cluster_id=best.cluster_id) if best else me
+        """The row in the cluster whose event it tells, when exactly one cluster fits: an
+        article that tells the events of two clusters alike could belong to either."""
+        me = self._results[row]
+        fitting = [
+            cluster
+            for cluster, rows in self._agreeing(row, related).items()
+            if self._vouched(me, rows) and self._fits(me, cluster, rows)
+        ]
+        return replace(me, cluster_id=fitting[0]) if len(fitting) == 1 else me
 
-    def _fits(self, me: DedupResult, cluster: str) -> bool:
-        """Whether an article tells the event of a cluster's first article too (so a chain of
-        alike articles cannot walk a cluster over to another event)."""
+    def _vouched(self, me: DedupResult, agreeing: list[int]) -> bool:
+        """Whether enough of a cluster agrees with an article: a member sharing a telling
+        number with it, or several members (names alone, from one article, may be the
+        background two events share)."""
+        if len(agreeing) >= self.config.cluster_support:
+            return True
+        mine = _split(me.facts)[0]
+        return any(_telling(mine & _split(self._results[r].facts)[0]) for r in agreeing)
+
+    def _agreeing(self, row: int, related: dict[int, float]) -> dict[str, list[int]]:
+        """Earlier rows within the cluster window that tell the row's event, by cluster."""
+        me, window = self._results[row], self.config.cluster_window.total_seconds()
+        found: dict[str, list[int]] = {}
+        for other in related:
+            them = self._results[other]
+            if abs(self._times[other] - self._times[row]) <= window and same_event(
+                me, them, self.config
+            ):
+                found.setdefault(them.cluster_id, []).append(other)
+        return found
+
+    def _fits(self, me: DedupResult, cluster: str, agreeing: list[int]) -> bool:
+        """Whether an article tells the event of a cluster: some member names its headline's
+        subject (a cluster whose first article is a cut copy left with background names must
+        not take in another event's story), and it tells the event of the cluster's first
+        article or of several members (so a chain of alike articles cannot walk a cluster
+        over to another event)."""
+        if me.headline:
+            named = {f for row in self._members[cluster] for f in self._results[row].facts}
+            if not named.intersection(me.headline):
+                return False  # the cluster never names what the article is about
+        if len(agreeing) >= self.config.cluster_support:
+            return True
         first = self._results[self._members[cluster][0]]
         return first.article_id == me.article_id or same_event(me, first, self.config)
 
@@ -356,8 +411,18 @@ class Deduplicator:
 
     def _remember(self, results: list[DedupResult]) -> None:
         """Load stored results as rows, in the given order."""
-        bodies = _matrix([r.signature for r in results], self.config.body.num_perm)
-        stories = _matrix([r.story_signature for r in results], self.config.story.num_perm)
+        current = np.array([r.scheme == self.config.body.name for r in results])
+        bodies = np.full((len(results), self.config.body.num_perm), minhash.EMPTY)
+        stories = np.empty((len(results), self.config.story.num_perm), np.uint32)
+        if current.any():
+            signed = [r for r, ok in zip(results, current, strict=True) if ok]
+            bodies[current] = _matrix([r.signature for r in signed], self.config.body.num_perm)
+            stories[current] = _matrix(
+                [r.story_signature for r in signed], self.config.story.num_perm
+            )
+        if not current.all():
+            older = [r.facts for r, ok in zip(results, current, strict=True) if not ok]
+            stories[~current] = story_signatures(older, self.config)
         self._body.add(bodies)
         self._story.add(stories)
         for result in results:
@@ -370,12 +435,9 @@ def _matrix(blobs: list[bytes], width: int) -> np.ndarray:
     return np.frombuffer(b"".join(blobs), "<u4").reshape(-1, width).astype(np.uint32)
 
 
-def _group(
-    queries: np.ndarray, rows: np.ndarray, sims: np.ndarray, first: int
-) -> dict[int, dict[int, float]]:
-    """Matches per query, keeping only rows earlier than the query's own row (`first + q`)."""
+def _group(queries: np.ndarray, rows: np.ndarray, sims: np.ndarray) -> dict[int, dict[int, float]]:
+    """Matches per query: {query: {row: similarity}}."""
     grouped: dict[int, dict[int, float]] = {}
-    earlier = rows < queries + first
-    for q, r, s in zip(queries[earlier], rows[earlier], sims[earlier], strict=True):
-        grouped.setdefault(int(q), {})[int(r)] = float(s)
+    for q, r, s in zip(queries.tolist(), rows.tolist(), sims.tolist(), strict=True):
+        grouped.setdefault(q, {})[r] = s
     return grouped

@@ -1,19 +1,19 @@
-"""Text features for dedup: normalised text and its hash, word shingles, the lead, and facts."""
+"""Text features for dedup: normalised text and its hash, words, the lead, and facts."""
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import re
 import unicodedata
 from collections import Counter
 from collections.abc import Sequence
 
+import numpy as np
 from babel.dates import get_day_names, get_month_names
 
 # scripts written without spaces between words: shingles are made of characters there
 UNSPACED_LANGUAGES = frozenset({"zh", "ja", "th", "lo", "km", "my", "bo"})
-SHINGLE_WORDS = 3
-SHINGLE_CHARS = 4
 LEAD_WORDS = 60
 LEAD_MIN_CHARS = 4  # lead tokens shorter than this are mostly function words
 
@@ -42,32 +42,53 @@ def _calendar_words() -> frozenset[str]:
 CALENDAR_WORDS = _calendar_words()
 
 
-def _not_word_pattern() -> re.Pattern[str]:
-    """Runs of punctuation and symbols: not a word character, space or combining mark. Combining
-    marks (Unicode M*), which `\\w` lacks, stay part of their word (Devanagari, Thai, …)."""
-    ranges: list[list[int]] = []
-    for code in range(0x30000):
+@functools.cache
+def separators() -> np.ndarray:
+    """For every code point, whether normalisation turns it into a space: anything that is not
+    a letter, digit or combining mark below U+30000 (Unicode M*, which `str.isalnum` lacks, stays
+    part of its word: Devanagari, Thai, …). Punctuation, symbols, spaces and `_` are."""
+    table = np.fromiter((not chr(c).isalnum() for c in range(0x110000)), bool, 0x110000)
+    for code in np.flatnonzero(table[:0x30000]):
         if unicodedata.category(chr(code))[0] == "M":
-            if ranges and ranges[-1][1] == code - 1:
-                ranges[-1][1] = code
-            else:
-                ranges.append([code, code])
-    marks = "".join(
-        re.escape(chr(a)) + ("-" + re.escape(chr(b)) if b > a else "") for a, b in ranges
-    )
-    return re.compile(r"[^\w\s" + marks + "]+")
-
-
-_PUNCTUATION = _not_word_pattern()
+            table[code] = False
+    return table
 
 
 def normalise_text(text: str, language: str | None = None) -> str:
     """Unicode NFKC, casefolded (Turkish dotted and dotless i kept apart), punctuation and
     symbols removed, whitespace collapsed."""
+    return normalise_texts([text], [language])[0]
+
+
+def normalise_texts(texts: Sequence[str], languages: Sequence[str | None]) -> list[str]:
+    """`normalise_text` of many texts at once: the punctuation of all of them is replaced in
+    one numpy pass over their code points."""
+    folded = [_fold(text, language) for text, language in zip(texts, languages, strict=True)]
+    joined = "".join(folded)
+    codes = np.frombuffer(joined.encode("utf-32-le", "surrogatepass"), "<u4")
+    spaced = np.where(separators()[codes], np.uint32(32), codes).astype("<u4", copy=False)
+    joined = spaced.tobytes().decode("utf-32-le", "surrogatepass")
+    out, start = [], 0
+    for text in folded:
+        out.append(" ".join(joined[start : start + len(text)].split()))
+        start += len(text)
+    return out
+
+
+def _fold(text: str, language: str | None) -> str:
+    """NFKC and casefolding (with the Turkish and Azerbaijani i)."""
     text = unicodedata.normalize("NFKC", text)
     if language in ("tr", "az"):
         text = text.replace("I", "\u0131").replace("\u0130", "i")
-    return " ".join(_PUNCTUATION.sub(" ", text.casefold().replace("_", " ")).split())
+    return text.casefold()
+
+
+def spaced_words(normalised: str, language: str | None = None) -> str:
+    """The words signatures are made of, separated by single spaces: a normalised text, or its
+    characters for languages written without spaces."""
+    if language in UNSPACED_LANGUAGES:
+        return " ".join(normalised.replace(" ", ""))
+    return normalised
 
 
 def text_hash(normalised: str) -> str:
@@ -87,13 +108,6 @@ def shingles(words: Sequence[str], size: int) -> list[str]:
     if len(words) <= size:
         return [" ".join(words)] if words else []
     return [" ".join(words[i : i + size]) for i in range(len(words) - size + 1)]
-
-
-def body_shingles(normalised: str, language: str | None = None) -> list[str]:
-    """The shingles a body's near-duplicate signature is made of."""
-    if language in UNSPACED_LANGUAGES:
-        return shingles(tokens(normalised, language), SHINGLE_CHARS)
-    return shingles(normalised.split(), SHINGLE_WORDS)
 
 
 def lead_tokens(title: str | None, text: str, language: str | None = None) -> list[str]:
