@@ -225,7 +225,8 @@ def backfill(
     backfill_id = name or _backfill_id(inputs)
     started = time.monotonic()
     done = begin(db_path, backfill_id, json.dumps(inputs, sort_keys=True), settings)
-    run = _Run(db_path, backfill_id, filters, settings, _rolling(settings))
+    rolling = RollingDedup(timedelta(days=settings.dedup_window_days))
+    run = _Run(db_path, backfill_id, filters, settings, rolling)
     reporter = current()
     totals = _Totals()
     errors: tuple[tuple[str, str], ...] = ()
@@ -320,10 +321,6 @@ class _Run:
     filters: Filters
     settings: Settings
     dedup: RollingDedup
-
-
-def _rolling(settings: Settings) -> RollingDedup:
-    return RollingDedup(timedelta(days=settings.dedup_window_days))
 
 
 def _url_batch(run: _Run, batch: list[FeedEntry], number: int) -> tuple[RunRecord, Counts]:
