@@ -180,10 +180,10 @@ def load_batch(
     folder = settings.spool_for(db)
     spool.stage(folder, staged)
     with writer_slot(settings.writer_limit):
-        result = load_pending(db, folder, wait=settings.lock_wait)
-    for loaded, added in result.loaded:
-        if loaded.run_id == run.run_id:
-            return loaded, added
+        result = load_pending(db, folder, wait=settings.lock_wait, own=run)
+    mine = result.of(run.run_id)
+    if mine is not None:
+        return mine
     raise ConfigError(f"batch {run.run_id} staged in {folder}, not loaded: {result.error}")
 
 

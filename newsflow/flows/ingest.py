@@ -162,14 +162,14 @@ def load(
     )
     spool.stage(folder, staged)
     with writer_slot(settings.writer_limit):
-        result = load_pending(db, folder, wait=settings.lock_wait)
+        result = load_pending(db, folder, wait=settings.lock_wait, own=run)
     if result.error:
         get_run_logger().error(
             "load deferred, %d run(s) staged in %s: %s", result.waiting, folder, result.error
         )
-    for loaded, added in result.loaded:
-        if loaded.run_id == run.run_id:
-            return loaded, added, result
+    mine = result.of(run.run_id)
+    if mine is not None:
+        return *mine, result
     return replace(run, status="staged"), set(), result
 
 

@@ -24,7 +24,7 @@ from newsflow.models import (
 )
 from newsflow.transforms.dedup.batch import DedupBatch
 from newsflow.warehouse import arrow, dedup, spool
-from newsflow.warehouse.db import LOCK_RETRY_SECONDS, write
+from newsflow.warehouse.db import LOCK_RETRY_SECONDS, connect, write
 from newsflow.warehouse.keys import insert_new, upsert
 from newsflow.warehouse.topics import save_tags
 
@@ -106,38 +106,61 @@ class SpoolResult:
     error: str | None = None
     waiting: int = 0  # staged loads still in the spool
 
+    def of(self, run_id: str) -> tuple[RunRecord, set[str]] | None:
+        """One run's load as committed, with the ids of the articles it added, if it was."""
+        return next((load for load in self.loaded if load[0].run_id == run_id), None)
+
 
 def load_pending(
-    db_path: str | Path, folder: Path, wait: float = LOCK_RETRY_SECONDS
+    db_path: str | Path,
+    folder: Path,
+    wait: float = LOCK_RETRY_SECONDS,
+    own: RunRecord | None = None,
 ) -> SpoolResult:
     """Load every staged run of the spool, oldest first, each in one transaction, deleting its
     file after the commit. A warehouse error (locked past `wait`, disk full …) stops the loop
-    and leaves the remaining files for the next run."""
+    and leaves the remaining files for the next run. `own`, a run the caller staged, is in the
+    result however it was loaded, also by another process draining the same spool."""
     loaded = []
     for path in spool.pending(folder):
-        staged = spool.read(path)
-        if staged is None:
-            continue
-        try:
-            loaded.append(
-                load_run(
-                    db_path,
-                    staged.run,
-                    staged.sources,
-                    staged.fetches,
-                    staged.articles,
-                    staged.events,
-                    staged.enrichments,
-                    staged.dedup,
-                    wait=wait,
-                    captures=staged.captures,
-                    progress=staged.progress,
+        with spool.claim(path) as staged:
+            if staged is None:
+                continue
+            try:
+                loaded.append(
+                    load_run(
+                        db_path,
+                        staged.run,
+                        staged.sources,
+                        staged.fetches,
+                        staged.articles,
+                        staged.events,
+                        staged.enrichments,
+                        staged.dedup,
+                        wait=wait,
+                        captures=staged.captures,
+                        progress=staged.progress,
+                    )
                 )
-            )
-        except WarehouseError as exc:
-            return SpoolResult(tuple(loaded), str(exc), len(spool.pending(folder)))
-        spool.done(path)
-    return SpoolResult(tuple(loaded))
+            except WarehouseError as exc:
+                return SpoolResult(tuple(loaded), str(exc), len(spool.pending(folder)))
+            spool.done(path)
+    result = SpoolResult(tuple(loaded))
+    if own is not None and result.of(own.run_id) is None:
+        stored = _stored_run(db_path, own, wait)  # loaded before this process listed the spool
+        if stored is not None:
+            result = SpoolResult((*loaded, stored))
+    return result
+
+
+def _stored_run(
+    db_path: str | Path, run: RunRecord, wait: float
+) -> tuple[RunRecord, set[str]] | None:
+    try:
+        with connect(db_path, read_only=True, wait=wait) as connection:
+            return _loaded_before(connection, run)
+    except (duckdb.Error, WarehouseError):
+        return None
 
 
 def save_enrichments(db_path: str | Path, enrichments: Mapping[str, Enrichment]) -> None:

@@ -8,6 +8,11 @@ commit. A warehouse locked past the wait, or a process killed at any point, leav
 the next run: nothing fetched is lost, and loading a file twice adds nothing (every insert is
 idempotent).
 
+Runs sharing a warehouse share its spool, so a file is claimed (an exclusive `flock`) while it is
+loaded: a second process waits for the claim and then reads the file through the handle it
+opened, even when the first process has deleted it meanwhile, so it still learns the counts of
+a run it staged itself.
+
 Files are Python pickles of newsflow's own records, read back only by the same installation;
 one that cannot be read (written by an incompatible version) is moved to `failed/`, never
 deleted.
@@ -19,9 +24,11 @@ import logging
 import os
 import pickle
 import time
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import BinaryIO
 
 from newsflow import __version__
 from newsflow.models import (
@@ -77,25 +84,53 @@ def pending(folder: Path) -> list[Path]:
         return []
     now = time.time()
     for temporary in folder.glob(".*.tmp"):
-        if now - temporary.stat().st_mtime > STALE_TEMP_SECONDS:
-            temporary.unlink(missing_ok=True)
+        try:
+            if now - temporary.stat().st_mtime > STALE_TEMP_SECONDS:
+                temporary.unlink(missing_ok=True)
+        except FileNotFoundError:  # renamed into place by the run writing it
+            continue
     return sorted(folder.glob(f"*{SUFFIX}"))
 
 
-def read(path: Path) -> StagedLoad | None:
-    """A staged load, or None when it cannot be read (then it is moved to `failed/`)."""
+@contextmanager
+def claim(path: Path) -> Iterator[StagedLoad | None]:
+    """Hold a staged load while it is loaded, waiting while another process holds it. Yields
+    the load (read through the open handle, so also when the other process loaded and deleted
+    it meanwhile), or None when it was gone before it could be opened or cannot be read."""
     try:
-        with path.open("rb") as handle:
-            load = pickle.load(handle)
+        handle = path.open("rb")
+    except FileNotFoundError:
+        yield None
+        return
+    with handle:
+        _lock(handle)  # released when the handle closes
+        yield _read(path, handle)
+
+
+def _read(path: Path, handle: BinaryIO) -> StagedLoad | None:
+    try:
+        load = pickle.load(handle)
         if not isinstance(load, StagedLoad):
             raise TypeError(f"not a staged load: {type(load).__name__}")
         return load
     except Exception as exc:  # an unreadable file must not block the ones after it
         failed = path.parent / "failed"
         failed.mkdir(exist_ok=True)
-        os.replace(path, failed / path.name)
+        try:
+            os.replace(path, failed / path.name)
+        except FileNotFoundError:
+            return None  # another process moved it first
         LOGGER.error("spool file %s cannot be read (%r): moved to %s", path, exc, failed)
         return None
+
+
+def _lock(handle: BinaryIO) -> None:
+    """An exclusive claim on an open file, where the platform has `flock`."""
+    try:
+        import fcntl
+    except ImportError:  # Windows: runs sharing a spool rely on idempotent loads alone
+        return
+    fcntl.flock(handle.fileno(), fcntl.LOCK_EX)
 
 
 def done(path: Path) -> None:

@@ -4,6 +4,7 @@ import os
 import signal
 import subprocess
 import sys
+import threading
 import time
 from datetime import timedelta
 
@@ -69,6 +70,7 @@ def test_an_unreadable_file_is_set_aside_not_deleted(warehouse, tmp_path):
 
 LOADER = """
 import sys
+import threading
 from pathlib import Path
 from newsflow.warehouse.load import load_pending
 print("loading", flush=True)
@@ -96,3 +98,58 @@ def test_kill_9_during_the_load_loses_and_doubles_nothing(warehouse, tmp_path):
     assert count(db) == 20_010
     runs = query(db, "SELECT run_id FROM runs ORDER BY 1")
     assert runs == [("run-a",), ("run-b",)]
+
+
+def test_a_run_loaded_by_another_process_is_still_reported_to_the_run_that_staged_it(
+    warehouse, tmp_path
+):
+    db, folder = warehouse, tmp_path / "spool"
+    mine = staged("run-a", 3)
+    spool.stage(folder, mine)
+    first = load_pending(db, folder)  # the other process drains the shared spool first
+    result = load_pending(db, folder, own=mine.run)
+    assert result.loaded == first.loaded and result.of("run-a")[0].articles_new == 3
+    assert load_pending(db, folder).loaded == ()  # only the caller's own run is looked up
+    assert count(db) == 3
+
+
+def _descriptors_open_on(path):
+    fds = os.listdir("/proc/self/fd")
+    return sum(1 for fd in fds if _target(fd) == str(path))
+
+
+def _target(fd):
+    try:
+        return os.readlink(f"/proc/self/fd/{fd}")
+    except OSError:
+        return None
+
+
+@pytest.mark.skipif(not os.path.isdir("/proc/self/fd"), reason="needs Linux's /proc")
+def test_a_claimed_file_waits_and_is_read_even_after_its_holder_deleted_it(tmp_path):
+    folder = tmp_path / "spool"
+    path = spool.stage(folder, staged("run-a", 2))
+    seen = []
+    with spool.claim(path) as held:
+        assert held is not None and held.run.run_id == "run-a"
+        waiter = threading.Thread(target=lambda: seen.append(_claim_once(path)))
+        waiter.start()
+        deadline = time.monotonic() + 30
+        while _descriptors_open_on(path) < 2 and time.monotonic() < deadline:
+            time.sleep(0.01)  # until the waiter has opened the file and waits for the claim
+        assert _descriptors_open_on(path) == 2
+        assert seen == []  # still waiting: the claim is held
+        spool.done(path)  # the holder loaded it
+    waiter.join(timeout=30)
+    assert seen == ["run-a"] and not path.exists()
+
+
+def _claim_once(path):
+    with spool.claim(path) as load:
+        return None if load is None else load.run.run_id
+
+
+def test_a_file_gone_before_its_claim_is_skipped(tmp_path):
+    path = spool.stage(tmp_path / "spool", staged("run-a", 1))
+    spool.done(path)
+    assert _claim_once(path) is None
