@@ -1,7 +1,13 @@
-"""Benchmark: pages/s of the newsflow ingest against the demo site versus plain
+"""Benchmark: pages/s of the newsflow ingest against a loopback news site versus plain
 `trafilatura.extract` on the same pages, in the same run.
 
-    uv run python bench/ingest_vs_trafilatura.py [--copies 10] [--workers 1 2]
+    uv run python bench/ingest_vs_trafilatura.py [--corpus real|demo] [--copies 10]
+                                                 [--workers 1 2]
+
+`--corpus real` (the default when ../shared/data/extraction is there) serves the 1,150 real
+article pages of the shared extraction corpora behind RSS feeds of 50 items (`real_pages.py`);
+`--corpus demo` serves the bundled demo site with `--copies` copies of its 45 articles (short
+pages of 9 to 13 KB, so the fixed costs per page weigh more than on real pages).
 
 The ingest is the real Prefect flow (embedded API) over real HTTP on 127.0.0.1: fetch feeds,
 parse, fetch pages, extract (text + Markdown + metadata), detect language, tag topics, places
@@ -35,6 +41,7 @@ os.environ.setdefault("PREFECT_LOGGING_LEVEL", "WARNING")
 os.environ["NEWSFLOW_ALLOW_PRIVATE_NETWORKS"] = "1"
 os.environ.setdefault("NEWSFLOW_HOST_DELAY", "0")  # our own loopback site: no pacing
 
+import real_pages
 import trafilatura
 
 from newsflow.flows.demo import DemoSite, serve_demo_site
@@ -42,11 +49,26 @@ from newsflow.flows.ingest import ingest
 from newsflow.flows.pipeline import extraction_pool, process_page
 
 
-def serve_forever(copies: int, ready: Any) -> None:
-    """Child process: serve the demo site until terminated."""
+def serve_forever(corpus: str, copies: int, ready: Any) -> None:
+    """Child process: serve the site until terminated."""
+    if corpus == "real":
+        with real_pages.serve(real_pages.load_pages()) as site:
+            ready.put(site.base_url)
+            threading.Event().wait()
     with serve_demo_site(copies=copies) as site:
         ready.put(site.base_url)
         threading.Event().wait()
+
+
+def feeds_file(site, folder: Path) -> Path:
+    """The list of the site's feeds, as the ingest reads it."""
+    if isinstance(site, real_pages.RealSite):
+        path = folder / "feeds.yaml"
+        path.write_text(site.feeds_yaml())
+        return path
+    path = folder / "feeds.opml"
+    path.write_bytes(site.opml())
+    return path
 
 
 SAME_OPTIONS = {
@@ -79,8 +101,7 @@ def run_ingest(site, folder: Path, workers: int, name: str) -> tuple[int, float,
     pool = extraction_pool(workers)
     for future in [pool.submit(process_page, None) for _ in range(workers)]:
         future.result()  # a None job fails fast, after the worker has warmed up
-    feeds = folder / "feeds.opml"
-    feeds.write_bytes(site.opml())
+    feeds = feeds_file(site, folder)
     started = time.perf_counter()
     report = ingest(feeds=str(feeds), db=str(folder / f"{name}.duckdb"))
     called = time.perf_counter() - started
@@ -90,6 +111,12 @@ def run_ingest(site, folder: Path, workers: int, name: str) -> tuple[int, float,
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument(
+        "--corpus",
+        choices=("real", "demo"),
+        default="real" if real_pages.available() else "demo",
+        help="real pages of ../shared/data/extraction, or the demo site",
+    )
     parser.add_argument("--copies", type=int, default=10, help="copies of each demo article")
     parser.add_argument(
         "--workers", type=int, nargs="+", help="extraction workers of each ingest (1 and cores)"
@@ -98,12 +125,19 @@ def main() -> None:
     cores = os.cpu_count() or 1
     print(
         f"cores: {cores}  python: {sys.version.split()[0]}  trafilatura: {trafilatura.__version__}"
+        f"  corpus: {args.corpus}"
     )
     context = multiprocessing.get_context("spawn")
     ready = context.Queue()
-    server = context.Process(target=serve_forever, args=(args.copies, ready), daemon=True)
+    server = context.Process(
+        target=serve_forever, args=(args.corpus, args.copies, ready), daemon=True
+    )
     server.start()
-    site = DemoSite(ready.get(timeout=60), copies=args.copies)  # same pages as the server's
+    address = ready.get(timeout=60)
+    if args.corpus == "real":  # the same pages as the server's
+        site = real_pages.RealSite(address, real_pages.load_pages())
+    else:
+        site = DemoSite(address, copies=args.copies)
     with tempfile.TemporaryDirectory() as tmp:
         folder = Path(tmp)
         warm = time.perf_counter()

@@ -64,3 +64,19 @@ def test_gone_and_video_pages_are_failures_with_reasons(demo_site):
         else:
             assert (fetch.status, fetch.error_class) == (200, "no_text")
             assert fetch.error == "no article text found in the page"
+
+
+def test_a_worker_warms_up_its_models_and_freezes_them_out_of_the_collectors_sight():
+    import gc
+
+    from newsflow.flows.pipeline import warm_up
+    from newsflow.transforms.keywords import _extractor
+
+    _extractor.cache_clear()
+    try:
+        warm_up()
+        frozen = gc.get_freeze_count()
+        assert frozen > 10_000  # the models: tens of thousands of long-lived objects
+        assert _extractor.cache_info().currsize >= 4  # en, fr, de and es keyword extractors
+    finally:
+        gc.unfreeze()

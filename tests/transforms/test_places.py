@@ -1,8 +1,9 @@
+import re
 from pathlib import Path
 
 import pytest
 
-from newsflow.transforms.keywords import find_keywords
+from newsflow.transforms.keywords import find_keywords, mentions
 from newsflow.transforms.places import find_places
 
 SEED = Path(__file__).resolve().parents[3] / "shared" / "seed" / "article-fr.txt"
@@ -93,3 +94,21 @@ def test_stopwords_are_not_keywords_in_the_articles_language():
     names = {k.name.lower() for k in find_keywords("Rente", text, "de")}
     assert "rente" in names
     assert not names & {"die", "der", "hat"}
+
+
+@pytest.mark.parametrize(
+    ("haystack", "phrase"),
+    [
+        ("missile tests; the missile's range, missiles and anti-missile talk", "missile"),
+        ("new york, new yorker and new-york", "new york"),
+        ("aaa aa aa_aa aa", "aa"),
+        ("été, étés et l'été", "été"),
+        ("covid-19 and covid-190, covid-19.", "covid-19"),
+        ("", "x"),
+        ("x", ""),
+    ],
+)
+def test_keyword_mentions_count_whole_words_as_a_word_boundary_pattern_does(haystack, phrase):
+    pattern = rf"(?<!\w){re.escape(phrase)}(?!\w)"
+    expected = len(re.findall(pattern, haystack)) if phrase else 0
+    assert mentions(haystack, phrase) == expected
