@@ -5,23 +5,24 @@ newsflow): trafilatura's evaluation set (990 pages of news sites and blogs in ma
 Mozilla Readability's test pages and newspaper4k's test pages. `RealSite` answers like a
 site: `/feed-K.xml` (RSS 2.0, FEED_SIZE items each, every item dated so that no extensive date
 search runs, as with a feed that gives dates) and `/p/N` (page N's bytes as archived); anything
-else is a 404. `serve` runs it on an aiohttp server in this process, which gzips each body once
-and then answers from that copy, as a web server or CDN with cached compressed responses does:
-the site's own compression is not the ingest's cost, but decompressing is.
+else is a 404. `serve` runs it on the demo site's aiohttp server in this process. The site gzips
+each page once and then answers from that copy, as a web server or CDN with cached compressed
+responses does: the site's own compression is not the ingest's cost, but decompressing is.
 """
 
 from __future__ import annotations
 
 import gzip
 import json
-from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import AbstractContextManager
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from email.utils import format_datetime
 from pathlib import Path
 from typing import Any
 from xml.sax.saxutils import escape
+
+from newsflow.flows.demo.site import DemoResponse
 
 EXTRACTION = Path(__file__).resolve().parents[2] / "shared" / "data" / "extraction"
 FEED_SIZE = 50
@@ -51,15 +52,6 @@ def load_pages(limit: int | None = None) -> list[bytes]:
 
 
 @dataclass(frozen=True)
-class Answer:
-    """The shape of the demo site's responses, for its server."""
-
-    status: int
-    headers: dict[str, str]
-    body: bytes
-
-
-@dataclass(frozen=True)
 class Served:
     """One page as the benchmarks see it."""
 
@@ -83,17 +75,19 @@ class RealSite:
     def feeds_yaml(self) -> str:
         return "sources:\n" + "".join(f"  - url: {url}\n" for url in self.feed_urls())
 
-    def respond(self, method: str, path: str, headers: Any) -> Answer:
+    def respond(self, method: str, path: str, headers: Any) -> DemoResponse:
         html = {"Content-Type": "text/html"}
         if path.startswith("/p/") and path[3:].isdigit() and int(path[3:]) < len(self.pages):
             if "gzip" not in headers.get("Accept-Encoding", ""):
-                return Answer(200, html, self.pages[int(path[3:])])
-            return Answer(200, {**html, "Content-Encoding": "gzip"}, self._gzipped(int(path[3:])))
+                return DemoResponse(200, html, self.pages[int(path[3:])])
+            return DemoResponse(
+                200, {**html, "Content-Encoding": "gzip"}, self._gzipped(int(path[3:]))
+            )
         if path.startswith("/feed-") and path.endswith(".xml") and path[6:-4].isdigit():
             body = self._feed(int(path[6:-4]))
             if body is not None:
-                return Answer(200, {"Content-Type": "application/rss+xml"}, body)
-        return Answer(404, html, b"<html><body>not found</body></html>")
+                return DemoResponse(200, {"Content-Type": "application/rss+xml"}, body)
+        return DemoResponse(404, html, b"<html><body>not found</body></html>")
 
     def _gzipped(self, n: int) -> bytes:
         if n not in self._compressed:
@@ -117,42 +111,8 @@ class RealSite:
         ).encode()
 
 
-@contextmanager
-def serve(pages: list[bytes]) -> Iterator[RealSite]:
+def serve(pages: list[bytes]) -> AbstractContextManager[RealSite]:
     """Serve the pages on 127.0.0.1 (a free port) in a background thread of this process."""
-    import asyncio
-    import threading
+    from newsflow.flows.demo.server import serve_site
 
-    from aiohttp import web
-
-    from newsflow.flows.demo.server import BACKLOG, START_TIMEOUT, base_url, bind
-
-    sock = bind("127.0.0.1", 0)
-    site = RealSite(base_url(sock), pages)
-
-    async def handle(request: web.Request) -> web.Response:
-        answer = site.respond(request.method, request.raw_path, request.headers)
-        return web.Response(status=answer.status, body=answer.body, headers=answer.headers)
-
-    async def start() -> web.AppRunner:
-        app = web.Application()
-        app.router.add_route("GET", "/{tail:.*}", handle)
-        runner = web.AppRunner(app, access_log=None)
-        await runner.setup()
-        await web.SockSite(runner, sock, backlog=BACKLOG).start()
-        return runner
-
-    loop = asyncio.new_event_loop()
-    thread = threading.Thread(target=loop.run_forever, name="real-pages", daemon=True)
-    thread.start()
-    try:
-        runner = asyncio.run_coroutine_threadsafe(start(), loop).result(START_TIMEOUT)
-        try:
-            yield site
-        finally:
-            asyncio.run_coroutine_threadsafe(runner.cleanup(), loop).result(START_TIMEOUT)
-    finally:
-        loop.call_soon_threadsafe(loop.stop)
-        thread.join(START_TIMEOUT)
-        loop.close()
-        sock.close()
+    return serve_site(lambda url: RealSite(url, pages))

@@ -5,26 +5,39 @@ from __future__ import annotations
 import asyncio
 import socket
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
+from typing import Protocol, TypeVar
 
 from aiohttp import web
 
-from newsflow.flows.demo.site import DemoSite
+from newsflow.flows.demo.site import DemoResponse, DemoSite
 
 BACKLOG = 1024
 START_TIMEOUT = 10.0
 
 
-def make_app(site: DemoSite) -> web.Application:
-    """An aiohttp application answering every path from `site.respond`."""
+class Site(Protocol):
+    """What the server needs of a site: an answer to every request."""
+
+    def respond(
+        self, method: str, path_and_query: str, headers: Mapping[str, str]
+    ) -> DemoResponse: ...
+
+
+S = TypeVar("S", bound=Site)
+
+
+def make_app(site: Site) -> web.Application:
+    """An aiohttp application answering every path from `site.respond`, compressing bodies
+    the site did not compress itself."""
 
     async def handle(request: web.Request) -> web.Response:
         # HEAD is answered from the GET body so Content-Length is right; aiohttp sends no body
         method = "GET" if request.method == "HEAD" else request.method
         answer = site.respond(method, request.raw_path, request.headers)
         response = web.Response(status=answer.status, body=answer.body, headers=answer.headers)
-        if answer.body:
+        if answer.body and "Content-Encoding" not in answer.headers:
             response.headers["Vary"] = "Accept-Encoding"
             response.enable_compression()
         return response
@@ -49,7 +62,7 @@ def base_url(sock: socket.socket) -> str:
     return f"http://[{host}]:{port}" if ":" in host else f"http://{host}:{port}"
 
 
-async def start(site: DemoSite, sock: socket.socket) -> web.AppRunner:
+async def start(site: Site, sock: socket.socket) -> web.AppRunner:
     """Start serving the site on an already bound socket."""
     runner = web.AppRunner(make_app(site), access_log=None)
     await runner.setup()
@@ -66,8 +79,19 @@ def serve_demo_site(
     variants: bool = False,
 ) -> Iterator[DemoSite]:
     """Serve the demo site in a background thread; yield it, its base_url on the bound port."""
+    with serve_site(
+        lambda url: DemoSite(url, copies=copies, revision=revision, variants=variants), host, port
+    ) as site:
+        yield site
+
+
+@contextmanager
+def serve_site(
+    make_site: Callable[[str], S], host: str = "127.0.0.1", port: int = 0
+) -> Iterator[S]:
+    """Serve the site `make_site(base_url)` in a background thread of this process; yield it."""
     sock = bind(host, port)
-    site = DemoSite(base_url(sock), copies=copies, revision=revision, variants=variants)
+    site = make_site(base_url(sock))
     loop = asyncio.new_event_loop()
     thread = threading.Thread(target=loop.run_forever, name="newsflow-demo-site", daemon=True)
     thread.start()
