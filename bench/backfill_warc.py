@@ -4,12 +4,14 @@ plain `trafilatura.extract` on a sample of the same pages, in the same run.
     uv run python bench/backfill_warc.py [--pages 100000] [--sample 5000] [--workers N]
                                          [--out DIR] [--sample-pss]
 
-A child process renders N responses from the demo site (`DemoSite(copies=K)`: its 45 article
-pages of six outlet templates in three languages, then benchmark copies of them, each under its
-own URL with its own headline and its paragraphs rotated; pages of 9 to 13 KB) and writes them
-with `CaptureWriter` into one .warc.gz, about 2 % of them non-HTML responses (robots.txt, the
-sitemap index, RSS and Atom feeds, feed archives) as in real crawls. The demo has no knob for
-page length, so lengths only vary as much as its 45 articles do.
+A child process renders N responses from the demo site (`DemoSite(copies=K, distinct=True)`:
+its 45 article pages of six outlet templates in three languages, then distinct benchmark copies
+of them: other stories in the same language and template, bodies from half to twice the
+original's length, one in ten a near copy of the one before, as syndication makes) and writes
+them with `CaptureWriter` into one .warc.gz, about 2 % of them non-HTML responses (robots.txt,
+the sitemap index, RSS and Atom feeds, feed archives) as in real crawls. `--near-copies` serves
+the demo's near copies instead (every copy the same story, paragraphs rotated: clusters of
+thousands, what earlier runs measured).
 
 This process then runs the real backfill flow (`newsflow.flows.backfill.backfill`, Prefect's
 embedded API, extraction pool of `--workers`) over the file into a new warehouse, after a
@@ -86,7 +88,7 @@ def other_paths(site: Any, copies: int) -> list[str]:
     return paths
 
 
-def write_warc(folder: Path, pages: int, base_url: str, queue: Any) -> None:
+def write_warc(folder: Path, pages: int, base_url: str, distinct: bool, queue: Any) -> None:
     """Child process: render `pages` responses from the demo site into one .warc.gz."""
     from newsflow.extractors.warc import CaptureWriter
     from newsflow.flows.demo.site import DemoSite
@@ -98,7 +100,7 @@ def write_warc(folder: Path, pages: int, base_url: str, queue: Any) -> None:
     originals = len(article_paths(DemoSite(base_url), html))
     per_copy = len(article_paths(DemoSite(base_url, copies=2), html + 1)) - originals
     copies = 1 + max(0, math.ceil((html - originals) / per_copy))
-    site = DemoSite(base_url, copies=copies)
+    site = DemoSite(base_url, copies=copies, distinct=distinct)
     articles = article_paths(site, html)
     extras = other_paths(site, copies)
     if len(articles) < html:
@@ -132,12 +134,14 @@ def write_warc(folder: Path, pages: int, base_url: str, queue: Any) -> None:
     queue.put((str(path), counts, body_bytes, time.perf_counter() - started))
 
 
-def make_warc(folder: Path, pages: int, base_url: str) -> tuple[Path, dict[str, int], int, float]:
+def make_warc(
+    folder: Path, pages: int, base_url: str, distinct: bool = True
+) -> tuple[Path, dict[str, int], int, float]:
     """Write the WARC in a fresh process (the site's 100 k stories stay out of this one)."""
     folder.mkdir(parents=True, exist_ok=True)
     context = multiprocessing.get_context("spawn")
     queue = context.Queue()
-    child = context.Process(target=write_warc, args=(folder, pages, base_url, queue))
+    child = context.Process(target=write_warc, args=(folder, pages, base_url, distinct, queue))
     child.start()
     path, counts, body_bytes, seconds = answer(child, queue)
     return Path(path), counts, body_bytes, seconds
@@ -484,6 +488,9 @@ def main() -> None:
         "--stages", type=int, default=1_000, help="of those, pages for newsflow's stages alone"
     )
     parser.add_argument("--workers", type=int, default=os.cpu_count() or 1)
+    parser.add_argument(
+        "--near-copies", action="store_true", help="the demo's near copies, not distinct stories"
+    )
     parser.add_argument("--out", type=Path, help="keep the WARC and warehouse here")
     parser.add_argument("--interval", type=float, default=1.0, help="seconds between samples")
     parser.add_argument(
@@ -511,7 +518,9 @@ def main() -> None:
         f"trafilatura: {trafilatura.__version__}  pages: {args.pages:,}  folder: {folder}"
     )
     try:
-        warc, counts, body_bytes, written = make_warc(folder / "warc", args.pages, BASE_URL)
+        warc, counts, body_bytes, written = make_warc(
+            folder / "warc", args.pages, BASE_URL, distinct=not args.near_copies
+        )
         warm, _, _, _ = make_warc(folder / "warm-up", WARM_PAGES, WARM_URL)
         print(
             f"WARC: {counts['html']:,} HTML + {counts['other']:,} other responses, "

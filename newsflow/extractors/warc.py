@@ -19,6 +19,7 @@ from __future__ import annotations
 import logging
 import os
 import threading
+import zlib
 from collections.abc import Generator, Iterable, Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -47,6 +48,9 @@ GZIP_MAGIC = b"\x1f\x8b\x08"
 PLAIN_RECORD_START = b"\r\n\r\nWARC/1."  # a record's end, then the next one's version line
 SCAN_CHUNK = 1024 * 1024
 MAX_REGIONS = 20  # damaged regions kept for the error message; more are only counted
+# gzip's own default: warcio compresses at level 9, which costs half as much CPU again for files
+# 1 % smaller on news pages (2.3 against 1.6 ms per page, bench/README.md)
+CAPTURE_GZIP_LEVEL = 6
 
 
 class WarcError(NewsflowError):
@@ -272,6 +276,31 @@ def _next_record_start(stream: BinaryIO, start: int, gzipped: bool) -> int | Non
     return None
 
 
+class _GzipMember:
+    """A stream that writes everything up to its `flush` as one gzip member into `out`."""
+
+    def __init__(self, out: BinaryIO, level: int) -> None:
+        self.out = out
+        self.compressor = zlib.compressobj(level, zlib.DEFLATED, zlib.MAX_WBITS + 16)
+
+    def write(self, data: bytes) -> None:
+        self.out.write(self.compressor.compress(data))
+
+    def flush(self) -> None:
+        self.out.write(self.compressor.flush())
+        self.out.flush()
+
+
+class _CaptureWARCWriter(WARCWriter):  # type: ignore[misc]
+    """warcio's writer with every record its own gzip member at CAPTURE_GZIP_LEVEL."""
+
+    def __init__(self, out: BinaryIO) -> None:
+        super().__init__(out, gzip=False, warc_version="1.1")
+
+    def write_record(self, record: Any, params: Any = None) -> None:
+        self._write_warc_record(_GzipMember(self.out, CAPTURE_GZIP_LEVEL), record)
+
+
 @dataclass
 class _OpenFile:
     """The file a CaptureWriter is writing now."""
@@ -355,7 +384,7 @@ class CaptureWriter:
                     break
             except FileExistsError:  # another writer took the name
                 continue
-        writer = WARCWriter(stream, gzip=True, warc_version="1.1")
+        writer = _CaptureWARCWriter(stream)
         info = {"software": f"newsflow/{__version__}", "format": "WARC File Format 1.1"}
         writer.write_record(writer.create_warcinfo_record(path.name, info))
         self._file = _OpenFile(path, stream, writer)

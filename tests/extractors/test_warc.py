@@ -86,6 +86,16 @@ def test_every_capture_is_reachable_by_its_ref(tmp_path: Path) -> None:
     assert read_capture(refs[7]).url == "https://news.example/story-7"
 
 
+def test_each_capture_is_one_gzip_member_at_gzips_default_level(tmp_path: Path) -> None:
+    refs = write_captures(tmp_path, fetches(5))
+    data = Path(refs[0].path).read_bytes()
+    for ref in refs:
+        member = data[ref.offset : ref.offset + ref.length]
+        assert member[:3] == b"\x1f\x8b\x08"
+        assert member[8] == 0  # XFL: 2 would be level 9 (warcio's), 4 level 1
+        assert gzip.decompress(member).startswith(b"WARC/1.1\r\n")
+
+
 def test_files_start_with_warcinfo_and_carry_valid_digests(tmp_path: Path) -> None:
     refs = write_captures(tmp_path, fetches(6))
     with open(refs[0].path, "rb") as stream:

@@ -470,3 +470,27 @@ def test_only_paged_outlets_have_archives(site: DemoSite) -> None:
             assert pages == FeedPages()
             assert get(site, feed_url + "?paged=2")[2] == body  # the query is ignored there
             assert get(site, f"{BASE}/{outlet.slug}/archive/1.xml")[0] == 404
+
+
+def test_distinct_copies_are_other_stories_of_varied_length_some_syndicated() -> None:
+    site = DemoSite(BASE, copies=12, distinct=True)
+    again = DemoSite(BASE, copies=12, distinct=True)
+    assert [a.paragraphs for a in site.articles] == [a.paragraphs for a in again.articles]
+    ok = [a for a in site.articles if a.status == "ok"]
+    original = next(a for a in ok if "-c" not in a.path)
+    copies = {n: next(a for a in ok if a.path == f"{original.path}-c{n}") for n in range(1, 12)}
+
+    def long_words(article):
+        return set(re.findall(r"[^\W\d_]{6,}", " ".join(article.paragraphs).lower()))
+
+    for n in (1, 2, 3):
+        shared = long_words(copies[n]) & long_words(original)
+        assert len(shared) < 0.2 * len(long_words(original)), n  # another story
+        assert copies[n].language == original.language
+    lengths = {sum(map(len, copies[n].paragraphs)) for n in range(1, 10)}
+    assert max(lengths) > 1.8 * min(lengths)
+    syndicated = copies[10]  # one in ten: the one before, paragraphs rotated
+    assert sorted(syndicated.paragraphs) == sorted(copies[9].paragraphs)
+    assert syndicated.paragraphs != copies[9].paragraphs
+    text = page_text(get(site, BASE + copies[2].path)[2])
+    assert all(p in text for p in copies[2].paragraphs)

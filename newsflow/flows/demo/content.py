@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import re
+import zlib
+from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from datetime import datetime
 from pathlib import Path
@@ -18,6 +20,9 @@ _HEADING = re.compile(r"^#{1,6}\s+")
 _BOLD = re.compile(r"\*\*(.+?)\*\*")
 _ITALIC = re.compile(r"\*(.+?)\*")
 _SPACES = re.compile(r"\s+")
+_LONG_WORD = re.compile(r"[^\W\d_]{6,}")  # six letters or more: content words, seldom stopwords
+LENGTH_FACTORS = (0.5, 0.75, 1.0, 1.5, 2.0)  # of a distinct copy's body, against its original
+SYNDICATED_EVERY = 10  # one distinct copy in ten is a near copy of the one before
 
 
 @dataclass(frozen=True)
@@ -197,15 +202,81 @@ def load_outlet(outlet: str, language: str, root: Path = ARTICLES_DIR) -> list[S
     return sorted(stories, key=lambda story: story.article.published, reverse=True)
 
 
-def make_copy(story: Story, n: int) -> Story:
-    """Benchmark copy n of an ok story: own URL, headline suffixed, paragraphs rotated by n."""
+def make_copy(story: Story, n: int, path: str | None = None) -> Story:
+    """Benchmark copy n of an ok story: own URL (`path`, by default the story's with `-c<n>`),
+    headline suffixed, paragraphs rotated by n."""
     shift = n % len(story.blocks) if story.blocks else 0
     blocks = story.blocks[shift:] + story.blocks[:shift]
     original = story.article
     article = replace(
         original,
-        path=f"{original.path}-c{n}",
+        path=path or f"{original.path}-c{n}",
         title=f"{original.title} ({n})",
         paragraphs=gold_paragraphs(blocks),
     )
     return Story(article, blocks)
+
+
+def vocabulary(stories: Sequence[Story]) -> tuple[str, ...]:
+    """The long words of an outlet's stories (lower case, sorted): what distinct copies draw
+    their replacement words from, so that they stay in the outlet's language."""
+    words = {
+        word.lower()
+        for story in stories
+        for block in story.blocks
+        for word in _LONG_WORD.findall(plain(block.text))
+    }
+    return tuple(sorted(words))
+
+
+def make_distinct_copy(story: Story, n: int, words: Sequence[str]) -> Story:
+    """Benchmark copy n of an ok story as another story of the same outlet: every word of six
+    letters or more replaced by a word of the outlet's `vocabulary`, chosen from the word and
+    n, and the body cut or extended (LENGTH_FACTORS, extra paragraphs rewritten anew) so that
+    lengths vary. Every SYNDICATED_EVERY-th copy is instead copy n - 1 with its paragraphs
+    rotated: a near copy, as syndication makes. The same (story, n) gives the same copy in
+    every process."""
+    if n % SYNDICATED_EVERY == 0:
+        return make_copy(
+            make_distinct_copy(story, n - 1, words), 1, path=f"{story.article.path}-c{n}"
+        )
+    blocks = _resized(story.blocks, LENGTH_FACTORS[_stable(f"length:{n}") % len(LENGTH_FACTORS)])
+    rewritten = tuple(
+        Block(block.kind, _rewrite(block.text, f"{n}:{index // len(story.blocks)}", words))
+        for index, block in enumerate(blocks)
+    )
+    original = story.article
+    article = replace(
+        original,
+        path=f"{original.path}-c{n}",
+        title=_rewrite(original.title, str(n), words),
+        summary=_rewrite(original.summary, str(n), words),
+        paragraphs=gold_paragraphs(rewritten),
+    )
+    return Story(article, rewritten)
+
+
+def _resized(blocks: tuple[Block, ...], factor: float) -> tuple[Block, ...]:
+    """The blocks cut to, or repeated up to, `factor` times as many (at least two)."""
+    if not blocks:
+        return blocks
+    wanted = max(2, round(len(blocks) * factor))
+    return tuple(blocks[index % len(blocks)] for index in range(wanted))
+
+
+def _rewrite(text: str, seed: str, words: Sequence[str]) -> str:
+    """Every long word replaced by one of `words`, the same one for the same word and seed."""
+    if not words:
+        return text
+
+    def replacement(match: re.Match[str]) -> str:
+        word = match.group(0)
+        chosen = words[_stable(f"{seed}:{word.lower()}") % len(words)]
+        return chosen.capitalize() if word[0].isupper() else chosen
+
+    return _LONG_WORD.sub(replacement, text)
+
+
+def _stable(key: str) -> int:
+    """A hash of `key` that every process agrees on (unlike `hash`)."""
+    return zlib.crc32(key.encode("utf-8"))

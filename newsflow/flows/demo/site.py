@@ -17,6 +17,8 @@ from newsflow.flows.demo.content import (
     Story,
     load_outlet,
     make_copy,
+    make_distinct_copy,
+    vocabulary,
 )
 from newsflow.flows.demo.templates import THEMES, ArticlePage, ErrorPage, ListingPage, Theme
 from newsflow.flows.demo.templates import feeds as docs
@@ -167,16 +169,27 @@ class DemoSite:
     `revision=1` (or `set_revision(1)` later) serves the corrected texts of
     `articles/revisions/` (what a later run sees);
     `variants=True` adds to each feed an AMP-URL entry for every syndicated (`story:`) article.
+    `copies=N` serves N editions of every ok article under its own URLs: near copies of it
+    (paragraphs rotated, for the dedup demo), or with `distinct=True` other stories made from
+    it (`make_distinct_copy`: its long words swapped for other words of the outlet, lengths
+    from half to twice its own, one in ten a near copy of another), for benchmarks that need
+    many different articles.
     """
 
     def __init__(
-        self, base_url: str, copies: int = 1, revision: int = 0, variants: bool = False
+        self,
+        base_url: str,
+        copies: int = 1,
+        revision: int = 0,
+        variants: bool = False,
+        distinct: bool = False,
     ) -> None:
         if copies < 1:
             raise ValueError("copies must be at least 1")
         self.base_url = base_url.rstrip("/")
         self.copies = copies
         self.variants = variants
+        self.distinct = distinct
         self.set_revision(revision)
 
     def set_revision(self, revision: int) -> None:
@@ -191,9 +204,13 @@ class DemoSite:
             if revision:
                 originals = revised(originals, theme.slug, theme.language)
             self._editions[(theme.slug, 0)] = originals
+            ok = [story for story in originals if story.article.status == "ok"]
+            words = vocabulary(originals) if self.distinct else ()
             for n in range(1, copies):
-                ok = [story for story in originals if story.article.status == "ok"]
-                self._editions[(theme.slug, n)] = [make_copy(story, n) for story in ok]
+                self._editions[(theme.slug, n)] = [
+                    make_distinct_copy(story, n, words) if self.distinct else make_copy(story, n)
+                    for story in ok
+                ]
         self._stories = {
             story.article.path: (story, key)
             for key, edition in self._editions.items()
