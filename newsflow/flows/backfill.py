@@ -16,6 +16,7 @@ import itertools
 import json
 import time
 from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -231,40 +232,43 @@ def backfill(
     totals = _Totals()
     errors: tuple[tuple[str, str], ...] = ()
     total: int | None = None
-    if any(inputs[k] for k in ("sitemap", "site", "urls", "feed")):
-        _warm_pool(settings)
-        found = discover_inputs(
-            fetch_policy(settings),
-            window,
-            inputs["sitemap"],
-            inputs["site"],
-            inputs["feed"],
-            inputs["urls"],
-        )
-        errors = found.errors
-        for item, error in errors:
-            get_run_logger().warning("input %s: %s", item, error)
-        entries = list(found.entries[:limit] if limit else found.entries)
-        total = len(entries)
-        todo = [e for e in entries if e.link not in done]
-        reporter.start(total, total - len(todo))
-        for batch in _batches(todo, settings.page_batch_size):
-            _stored(_url_batch(run, batch, totals.batches), totals, reporter)
-    if inputs["warc"]:
-        _warm_pool(settings)
-        reporter.start(None, len(done))
-        pages = archived_pages(inputs["warc"], window, done, settings.max_bytes)
-        if limit:
-            pages = itertools.islice(pages, max(0, limit - len(done)))
-        # One batch is extracted while the one before it is deduplicated and loaded.
-        flight: _InFlight | None = None
-        for number, chunk in enumerate(_chunks(pages, settings.page_batch_size), totals.batches):
-            ahead = _extract_ahead(db_path, chunk, flight, number, settings)
+    with _long_lived_frozen():
+        if any(inputs[k] for k in ("sitemap", "site", "urls", "feed")):
+            _warm_pool(settings)
+            found = discover_inputs(
+                fetch_policy(settings),
+                window,
+                inputs["sitemap"],
+                inputs["site"],
+                inputs["feed"],
+                inputs["urls"],
+            )
+            errors = found.errors
+            for item, error in errors:
+                get_run_logger().warning("input %s: %s", item, error)
+            entries = list(found.entries[:limit] if limit else found.entries)
+            total = len(entries)
+            todo = [e for e in entries if e.link not in done]
+            reporter.start(total, total - len(todo))
+            for batch in _batches(todo, settings.page_batch_size):
+                _stored(_url_batch(run, batch, totals.batches), totals, reporter)
+        if inputs["warc"]:
+            _warm_pool(settings)
+            reporter.start(None, len(done))
+            pages = archived_pages(inputs["warc"], window, done, settings.max_bytes)
+            if limit:
+                pages = itertools.islice(pages, max(0, limit - len(done)))
+            # One batch is extracted while the one before it is deduplicated and loaded.
+            flight: _InFlight | None = None
+            for number, chunk in enumerate(
+                _chunks(pages, settings.page_batch_size), totals.batches
+            ):
+                ahead = _extract_ahead(db_path, chunk, flight, number, settings)
+                if flight is not None:
+                    _stored(flight.store(run), totals, reporter)
+                flight = ahead
             if flight is not None:
                 _stored(flight.store(run), totals, reporter)
-            flight = ahead
-        if flight is not None:
-            _stored(flight.store(run), totals, reporter)
     outcomes = finish_backfill(db_path, backfill_id, "completed", total, wait=settings.lock_wait)
     if settings.publish_snapshots and totals.articles_new:
         publish(db_path, settings)
@@ -300,6 +304,19 @@ class _Totals:
         self.articles_duplicate += run.articles_duplicate
         self.last = counts
         self.counts.add(counts)
+
+
+@contextmanager
+def _long_lived_frozen() -> Iterator[None]:
+    """Everything alive before the batches start (modules, Prefect's client, the pool) kept
+    out of the cycle collector's sight while they run: `_stored` collects after every batch,
+    and walking those objects each time cost about a tenth of the main process's CPU."""
+    gc.collect()
+    gc.freeze()
+    try:
+        yield
+    finally:
+        gc.unfreeze()
 
 
 def _stored(batch: tuple[RunRecord, Counts], totals: _Totals, reporter: Reporter) -> None:
