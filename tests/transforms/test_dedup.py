@@ -277,6 +277,24 @@ def test_wire_story_copies_are_linked_to_the_agency_original(demo: dict[str, Art
     assert all(r.duplicate_of is None and r.cluster_id == r.article_id for r in others)
 
 
+def test_results_carry_their_signatures_though_the_index_keeps_them_apart(
+    demo: dict[str, Article],
+) -> None:
+    config = DedupConfig()
+    articles = list(demo.values())
+    dedup = Deduplicator(config)
+    first = dedup.assign(articles[:20])
+    later = dedup.assign(articles[20:])
+    again = dedup.assign(articles)  # all known now: their results as decided, signed
+    assert again == [*first, *later]
+    for article, result in zip(articles, again, strict=True):
+        expected = signatures([normalise_text(article.text, article.language)], config.body)
+        assert result.signature == expected[0].astype("<u4").tobytes()
+        assert len(result.story_signature) == 4 * config.story.num_perm
+    reloaded = Deduplicator.from_state(DedupState(tuple(again)), config)
+    assert reloaded.assign(articles) == again
+
+
 def test_two_missile_tests_are_not_merged(demo: dict[str, Article]) -> None:
     kestrava, narvossa = demo[KESTRAVA], demo[NARVOSSA]
     # even published the same hour, the two tests stay two stories

@@ -212,6 +212,12 @@ class SignatureIndex:
             return np.empty((0, self.num_perm), np.uint32)
         return np.concatenate(self._blocks)[: self._size]
 
+    def row(self, number: int) -> np.ndarray:
+        """The signature of one row (a view)."""
+        if not 0 <= number < self._size:
+            raise IndexError(f"row {number} of {self._size}")
+        return self._blocks[number // _BLOCK][number % _BLOCK]
+
     def add(self, sigs: np.ndarray) -> np.ndarray:
         """Index signatures; return their row numbers. Empty documents are stored, not indexed."""
         first = self._size
