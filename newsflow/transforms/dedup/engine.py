@@ -89,12 +89,13 @@ def features(articles: Sequence[Article], config: DedupConfig) -> _Features:
     """Normalised-text hashes, body signatures, facts and their signatures, of articles."""
     normalised = text.normalise_texts([a.text for a in articles], [a.language for a in articles])
     words = [text.spaced_words(n, a.language) for n, a in zip(normalised, articles, strict=True)]
-    found = [text.facts(a.text) for a in articles]
+    named = [text.facts_and_protagonists(a.text) for a in articles]
+    found = [facts for facts, _ in named]
     return _Features(
         hashes=[text.text_hash(n) for n in normalised],
         words=[w.count(" ") + 1 if w else 0 for w in words],
         facts=found,
-        protagonists=[text.protagonists(a.text) for a in articles],
+        protagonists=[leads for _, leads in named],
         headlines=[text.headline_names(a.title, f) for a, f in zip(articles, found, strict=True)],
         bodies=minhash.signatures(words, config.body),
         stories=story_signatures(found, config),
@@ -114,8 +115,17 @@ def overlap(left: set[str], right: set[str]) -> float:
 
 def _split(found: tuple[str, ...]) -> tuple[set[str], set[str]]:
     """Numbers and names of a facts tuple."""
-    numbers = {f for f in found if f.startswith("#")}
+    numbers = _numbers(found)
     return numbers, set(found) - numbers
+
+
+def _numbers(found: tuple[str, ...]) -> set[str]:
+    """The numbers of a facts tuple: its tail of `#` entries (names come first, see
+    `text.facts`), read from the end, as this runs for every candidate pair."""
+    start = len(found)
+    while start and found[start - 1][0] == "#":
+        start -= 1
+    return set(found[start:])
 
 
 def facts_agree(left: DedupResult, right: DedupResult, config: DedupConfig) -> bool:
@@ -165,13 +175,14 @@ def same_event(left: DedupResult, right: DedupResult, config: DedupConfig) -> bo
     need only have one of its leading names in it; when both have headline names, one
     headline's subject is in the other story."""
     weak, strong = sorted((left, right), key=lambda r: len(r.facts))
-    (nums_w, _), (nums_s, _) = _split(weak.facts), _split(strong.facts)
-    shared = set(weak.facts) & set(strong.facts)
+    shared = set(weak.facts).intersection(strong.facts)  # facts are distinct within a tuple
     if (
         not shared
-        or len(shared) / len(set(weak.facts) | set(strong.facts)) < config.story_threshold
+        or len(shared) / (len(weak.facts) + len(strong.facts) - len(shared))
+        < config.story_threshold
     ):
         return False
+    nums_w, nums_s = _numbers(weak.facts), _numbers(strong.facts)
     if not _numbers_fit(nums_w, nums_s, config.story_numbers_agree):
         return False
     leads_w, leads_s = (_leads(r, config.protagonists_shared) for r in (weak, strong))

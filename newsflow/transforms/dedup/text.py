@@ -121,10 +121,17 @@ def lead_tokens(title: str | None, text: str, language: str | None = None) -> li
 
 def facts(text: str) -> tuple[str, ...]:
     """Names and numbers a story is about, most frequent first: capitalised words that do not
-    open a sentence (casefolded, possessive dropped), then numbers without separators (`#6400`)."""
+    open a sentence (casefolded, possessive dropped), then numbers without separators (`#6400`).
+    Names never start with `#`, so the numbers are the tail of the tuple."""
+    return facts_and_protagonists(text)[0]
+
+
+def facts_and_protagonists(text: str, count: int = 3) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """`facts(text)` and `protagonists(text, count)`, finding the names once."""
+    names = _names(text).most_common()
     numbers = Counter("#" + re.sub(r"\D", "", m.group()) for m in _NUMBER.finditer(text))
-    names = tuple(name for name, _ in _names(text).most_common())
-    return names + tuple(n for n, _ in numbers.most_common())
+    found = tuple(name for name, _ in names) + tuple(n for n, _ in numbers.most_common())
+    return found, tuple(name for name, n in names[:count] if n > 1)
 
 
 def headline_names(title: str | None, body_facts: Sequence[str]) -> tuple[str, ...]:
