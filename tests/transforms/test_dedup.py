@@ -27,6 +27,7 @@ from newsflow.transforms.dedup.batch import dedup_batch
 from newsflow.transforms.dedup.minhash import Scheme, signatures, similarity, word_hashes
 from newsflow.transforms.dedup.text import (
     facts,
+    facts_and_protagonists,
     normalise_text,
     normalise_texts,
     protagonists,
@@ -211,6 +212,11 @@ def test_facts_and_protagonists(demo: dict[str, Article]) -> None:
     assert {"kestrava", "lisovia", "vesna-3", "#1100", "#14"} <= set(found)
     assert "the" not in found  # sentence-initial capitals are not names
     assert protagonists(demo[KESTRAVA].text)[0] == "kestrava"
+    for article in demo.values():  # one pass gives both; the numbers are the tail of the facts
+        found = facts(article.text)
+        assert facts_and_protagonists(article.text) == (found, protagonists(article.text))
+        numbers = [f for f in found if f.startswith("#")]
+        assert list(found[len(found) - len(numbers) :]) == numbers
 
 
 # near-duplicate index
