@@ -6,8 +6,9 @@
 
 `--corpus real` (the default when ../shared/data/extraction is there) serves the 1,150 real
 article pages of the shared extraction corpora behind RSS feeds of 50 items (`real_pages.py`);
-`--corpus demo` serves the bundled demo site with `--copies` copies of its 45 articles (short
-pages of 9 to 13 KB, so the fixed costs per page weigh more than on real pages).
+`--corpus demo` serves the bundled demo site with `--copies` distinct copies of its 45 articles
+(`DemoSite(distinct=True)`: other stories in the same templates and languages; short pages of
+9 to 15 KB, so the fixed costs per page weigh more than on real pages).
 
 The ingest is the real Prefect flow (embedded API) over real HTTP on 127.0.0.1: fetch feeds,
 parse, fetch pages, extract (text + Markdown + metadata), detect language, tag topics, places
@@ -55,7 +56,7 @@ def serve_forever(corpus: str, copies: int, ready: Any) -> None:
         with real_pages.serve(real_pages.load_pages()) as site:
             ready.put(site.base_url)
             threading.Event().wait()
-    with serve_demo_site(copies=copies) as site:
+    with serve_demo_site(copies=copies, distinct=True) as site:
         ready.put(site.base_url)
         threading.Event().wait()
 
@@ -137,7 +138,7 @@ def main() -> None:
     if args.corpus == "real":  # the same pages as the server's
         site = real_pages.RealSite(address, real_pages.load_pages())
     else:
-        site = DemoSite(address, copies=args.copies)
+        site = DemoSite(address, copies=args.copies, distinct=True)
     with tempfile.TemporaryDirectory() as tmp:
         folder = Path(tmp)
         warm = time.perf_counter()

@@ -77,11 +77,14 @@ def serve_demo_site(
     copies: int = 1,
     revision: int = 0,
     variants: bool = False,
+    distinct: bool = False,
 ) -> Iterator[DemoSite]:
     """Serve the demo site in a background thread; yield it, its base_url on the bound port."""
-    with serve_site(
-        lambda url: DemoSite(url, copies=copies, revision=revision, variants=variants), host, port
-    ) as site:
+
+    def make(url: str) -> DemoSite:
+        return DemoSite(url, copies, revision=revision, variants=variants, distinct=distinct)
+
+    with serve_site(make, host, port) as site:
         yield site
 
 
