@@ -39,6 +39,7 @@ class Settings:
     workers: int = 0  # 0 means one extraction process per CPU core
     feed_batch_size: int = 50
     page_batch_size: int = 200
+    warc_batch_size: int = 500  # WARC records per backfill batch (each batch: one dedup, one load)
     update_window_hours: float = 24.0  # refetch articles this young to look for corrections
     recheck_minutes: float = 60.0  # ... at most this often; 0 hours: no update checks
     dedup_window_days: float = 30.0  # near-duplicate and cluster lookups reach this far
@@ -78,6 +79,7 @@ class Settings:
             workers=int(_number(env, "NEWSFLOW_WORKERS", cls.workers)),
             feed_batch_size=int(_number(env, "NEWSFLOW_FEED_BATCH", cls.feed_batch_size)),
             page_batch_size=int(_number(env, "NEWSFLOW_PAGE_BATCH", cls.page_batch_size)),
+            warc_batch_size=int(_number(env, "NEWSFLOW_WARC_BATCH", cls.warc_batch_size)),
             update_window_hours=_number(
                 env, "NEWSFLOW_UPDATE_WINDOW_HOURS", cls.update_window_hours
             ),

@@ -261,7 +261,7 @@ def backfill(
             # One batch is extracted while the one before it is deduplicated and loaded.
             flight: _InFlight | None = None
             for number, chunk in enumerate(
-                _chunks(pages, settings.page_batch_size), totals.batches
+                _chunks(pages, settings.warc_batch_size), totals.batches
             ):
                 ahead = _extract_ahead(db_path, chunk, flight, number, settings)
                 if flight is not None:

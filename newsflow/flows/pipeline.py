@@ -345,10 +345,9 @@ _WARM_UP_TEXTS = {
 
 def warm_up() -> None:
     """Each worker, before its first page: load the language model, the default tagger's
-    lexicons, the gazetteer and the keyword extractors of the main languages, then freeze them
-    out of the garbage collector's sight. They are hundreds of thousands of long-lived objects
-    that every full collection would otherwise walk again: that cost about 1.7 ms per page on
-    real articles (bench/README.md, "Performance work of 2026-12-05")."""
+    lexicons, the gazetteer and the keyword extractors of the main languages (so that no page
+    pays for them), then freeze them out of the garbage collector's sight: they are tens of
+    thousands of long-lived objects that every full collection would otherwise walk again."""
     for language, text in _WARM_UP_TEXTS.items():
         detect_language(text)
         enrich_article(text, text, language)

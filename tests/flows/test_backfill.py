@@ -140,12 +140,13 @@ def test_a_url_archived_twice_is_loaded_once_even_from_the_batch_in_flight(
 ):
     """Batches of 5: the second batch is planned while the first is still being extracted,
     the third while the second is; repeats in both must still count as known."""
-    monkeypatch.setenv("NEWSFLOW_PAGE_BATCH", "5")
+    monkeypatch.setenv("NEWSFLOW_WARC_BATCH", "5")
     paths = [u.removeprefix(demo_site.base_url) for u in sorted(sitemap_urls(demo_site))][:8]
     warc = write_warc(demo_site, tmp_path / "warc", [*paths, *paths])
     db = tmp_path / "w.duckdb"
     report = backfill(warc=[str(warc)], db=str(db))
     assert report.counts.done == 16 and report.counts.known == 8
+    assert report.batches == 4  # 16 records in batches of NEWSFLOW_WARC_BATCH
     assert report.articles_new == report.counts.loaded == 8
     assert query(db, "SELECT count(*), count(DISTINCT url) FROM articles") == [(8, 8)]
     assert query(db, "SELECT count(*) FROM article_versions") == [(0,)]
