@@ -123,7 +123,7 @@ def _numbers(found: tuple[str, ...]) -> set[str]:
     """The numbers of a facts tuple: its tail of `#` entries (names come first, see
     `text.facts`), read from the end, as this runs for every candidate pair."""
     start = len(found)
-    while start and found[start - 1][0] == "#":
+    while start and found[start - 1].startswith("#"):
         start -= 1
     return set(found[start:])
 
