@@ -52,11 +52,12 @@ from newsflow.flows.pipeline import extraction_pool, process_page
 
 def serve_forever(corpus: str, copies: int, ready: Any) -> None:
     """Child process: serve the site until terminated."""
-    if corpus == "real":
-        with real_pages.serve(real_pages.load_pages()) as site:
-            ready.put(site.base_url)
-            threading.Event().wait()
-    with serve_demo_site(copies=copies, distinct=True) as site:
+    serving = (
+        real_pages.serve(real_pages.load_pages())
+        if corpus == "real"
+        else serve_demo_site(copies=copies, distinct=True)
+    )
+    with serving as site:
         ready.put(site.base_url)
         threading.Event().wait()
 

@@ -146,7 +146,7 @@ def headline_names(title: str | None, body_facts: Sequence[str]) -> tuple[str, .
 
 def protagonists(text: str, count: int = 3) -> tuple[str, ...]:
     """The names a text mentions more than once, the `count` most frequent."""
-    return tuple(name for name, n in _names(text).most_common(count) if n > 1)
+    return facts_and_protagonists(text, count)[1]
 
 
 def _names(text: str) -> Counter[str]:
