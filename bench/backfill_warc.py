@@ -107,6 +107,8 @@ def write_warc(folder: Path, pages: int, base_url: str, distinct: bool, queue: A
         raise RuntimeError(f"the demo site serves {len(articles)} pages, {html} wanted")
     counts = {"html": 0, "other": 0}
     body_bytes = 0
+    for old in folder.glob("demo-*.warc.gz"):  # a kept --out folder: write the WARC again
+        old.unlink()
     with CaptureWriter(folder, prefix="demo", max_file_bytes=2**62) as writer:
         pending = iter(articles)
         for n in range(pages):
@@ -415,6 +417,10 @@ def run_backfill(warc: Path, db: Path, reporter: Any) -> tuple[Any, float]:
     from newsflow.flows.backfill import backfill
     from newsflow.flows.progress import reporting
 
+    # a kept --out folder holds the last run's warehouse, whose checkpoint would load nothing
+    for stale in (db, db.with_name(db.name + ".wal")):
+        stale.unlink(missing_ok=True)
+    shutil.rmtree(db.with_name(db.name + ".spool"), ignore_errors=True)
     started = time.perf_counter()
     with reporting(reporter):
         report = backfill(warc=[str(warc)], db=str(db))
