@@ -56,6 +56,7 @@ class RollingDedup:
         held = self._dedup is not None and self._since <= since and until <= self._until
         if not held:
             self._since, self._until = since, until + self.window
+            self._dedup = None  # freed before its successor loads: never two in memory
             self._dedup = Deduplicator.from_state(dedup_state(db, self._since, self._until))
             self.reloads += 1
         return self._dedup

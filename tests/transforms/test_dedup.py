@@ -1,5 +1,6 @@
 """Dedup layers as pure functions: URLs, feed entries, exact and near copies, clusters, versions."""
 
+import random
 import re
 import unicodedata
 from dataclasses import replace
@@ -20,6 +21,7 @@ from newsflow.transforms.dedup import (
     SeenEntry,
     SignatureIndex,
     detect_revision,
+    engine,
     facts_agree,
     plan_fetches,
 )
@@ -454,6 +456,35 @@ def test_a_short_article_whose_lone_number_conflicts_joins_no_cluster() -> None:
     kestrava = launch("kestrava", "Kestrava", "Vesna", 1100, 14, hours=0)
     other = missile_test("other", BACKGROUND.format(n=12), hours=5)  # not the 14 tests
     assert Deduplicator().assign([kestrava, other])[1].cluster_id == "other"
+
+
+def retelling(number: int) -> Article:
+    """The Kestrava launch told in other words each time: the same facts, no near copy."""
+    chance = random.Random(number)
+    words = ["calm", "navy", "closed", "shipping", "lane", "schools", "open", "residents"]
+    filler = " ".join(" ".join(chance.choices(words, k=12)) + "." for _ in range(8))
+    told = launch(f"retold-{number}", "Kestrava", "Vesna", 1100, 14, hours=number)
+    return replace(told, text=f"{filler} {told.text}")
+
+
+def test_a_big_cluster_costs_a_new_member_few_comparisons(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    dedup = Deduplicator()
+    told = dedup.assign([retelling(n) for n in range(12)])
+    assert {r.cluster_id for r in told} == {"retold-0"}
+    assert not any(r.duplicate_of for r in told)  # retellings, not copies
+    compared, same_event = [], engine.same_event
+
+    def counted(*args: object) -> bool:
+        compared.append(args)
+        return same_event(*args)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(engine, "same_event", counted)
+    (latest,) = dedup.assign([retelling(12)])
+    assert latest.cluster_id == "retold-0"
+    # two agreeing members vouch for it: the other ten are not compared
+    assert len(compared) == DedupConfig().cluster_support
 
 
 def test_results_of_an_older_scheme_count_for_exact_copies_and_clusters(

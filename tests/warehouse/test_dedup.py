@@ -89,6 +89,26 @@ def test_state_window_and_scheme(warehouse: str, demo: dict[str, Article]) -> No
     assert all(r.event_at >= newest - timedelta(days=2) for r in recent.results)
 
 
+def test_state_is_read_in_chunks_with_names_shared(
+    warehouse: str, demo: dict[str, Article], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    results = ingest(warehouse, list(demo.values()), "run-1")
+    monkeypatch.setattr(store, "_STATE_CHUNK", 7)  # several chunks of the demo's articles
+    with connect(warehouse) as connection:
+        state = store.load_state(connection, since=None)
+    assert len(state.results) == len(results) > 7
+    assert {r.article_id: r.facts for r in state.results} == {
+        r.article_id: r.facts for r in results
+    }
+    order = [(r.event_at, r.article_id) for r in state.results]
+    assert order == sorted(order)
+    # a name many articles give is one string object, not one per article
+    names = [f for r in state.results for f in r.facts if not f.startswith("#")]
+    common = max(set(names), key=names.count)
+    holders = [f for r in state.results for f in r.facts if f == common]
+    assert len(holders) > 1 and all(f is holders[0] for f in holders)
+
+
 def test_versions_are_kept_with_what_changed(warehouse: str, demo: dict[str, Article]) -> None:
     db = warehouse
     ingest(db, list(demo.values()), "run-1")

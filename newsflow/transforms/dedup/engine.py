@@ -357,11 +357,16 @@ class Deduplicator:
         return any(_telling(mine & _split(self._results[r].facts)[0]) for r in agreeing)
 
     def _agreeing(self, row: int, related: dict[int, float]) -> dict[str, list[int]]:
-        """Earlier rows within the cluster window that tell the row's event, by cluster."""
+        """Earlier rows within the cluster window that tell the row's event, by cluster; at
+        most `cluster_support` of each, as more change nothing (`_vouched`, `_fits`) and a big
+        story's cluster would otherwise cost a comparison per member for every new article."""
         me, window = self._results[row], self.config.cluster_window.total_seconds()
+        enough = self.config.cluster_support
         found: dict[str, list[int]] = {}
         for other in related:
             them = self._results[other]
+            if len(found.get(them.cluster_id, ())) >= enough:
+                continue
             if abs(self._times[other] - self._times[row]) <= window and same_event(
                 me, them, self.config
             ):
