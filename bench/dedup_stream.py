@@ -20,9 +20,7 @@ import os
 import resource
 import time
 from collections import Counter
-from datetime import timedelta
 
-from newsflow.extractors.urls import article_id
 from newsflow.flows.demo.site import DemoSite
 from newsflow.models import Article
 from newsflow.transforms.dedup import Deduplicator, engine
@@ -35,32 +33,7 @@ def demo_stream(count: int) -> list[Article]:
     probe = DemoSite(BASE, copies=2, distinct=True)
     per_copy = max(1, sum(1 for a in probe.articles if a.status == "ok") // 2)
     site = DemoSite(BASE, copies=2 + count // per_copy, distinct=True)
-    made = []
-    for gold in site.articles:
-        if gold.status != "ok":
-            continue
-        url = BASE + gold.path
-        text = "\n".join(gold.paragraphs)
-        made.append(
-            Article(
-                article_id=article_id(url),
-                url=url,
-                canonical_url=url,
-                source=f"{BASE}/{gold.outlet}/feed",
-                title=gold.title,
-                text=text,
-                markdown=text,
-                language=gold.language,
-                published_at=gold.published,
-                authors=(gold.author,),
-                site_name=gold.outlet,
-                description=gold.summary,
-                fetched_at=gold.published + timedelta(minutes=5),
-                extractor="bench",
-                guid=url,
-                word_count=len(text.split()),
-            )
-        )
+    made = list(site.gold_articles().values())
     made.sort(key=lambda a: (a.published_at, a.article_id))
     return made[:count]
 

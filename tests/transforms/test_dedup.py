@@ -42,32 +42,7 @@ NOW = datetime(2026, 11, 20, 12, tzinfo=UTC)
 
 def demo_articles(site: DemoSite | None = None) -> dict[str, Article]:
     """The demo site's readable articles as the pipeline would build them, by path."""
-    site = site or DemoSite(BASE)
-    found = {}
-    for gold in site.articles:
-        if gold.status != "ok":
-            continue
-        url = BASE + gold.path
-        text = "\n".join(gold.paragraphs)
-        found[gold.path] = Article(
-            article_id=article_id(url),
-            url=url,
-            canonical_url=url,
-            source=f"{BASE}/{gold.outlet}/feed",
-            title=gold.title,
-            text=text,
-            markdown=text,
-            language=gold.language,
-            published_at=gold.published,
-            authors=(gold.author,),
-            site_name=gold.outlet,
-            description=gold.summary,
-            fetched_at=gold.published + timedelta(minutes=5),
-            extractor="test",
-            guid=url,
-            word_count=len(text.split()),
-        )
-    return found
+    return (site or DemoSite(BASE)).gold_articles()
 
 
 @pytest.fixture(scope="module")

@@ -6,11 +6,12 @@ import hashlib
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass, replace
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from email.utils import format_datetime, parsedate_to_datetime
 from functools import cached_property
 from urllib.parse import parse_qs, unquote, urlsplit
 
+from newsflow.extractors.urls import article_id
 from newsflow.flows.demo.content import (
     ARTICLES_DIR,
     DemoArticle,
@@ -23,6 +24,7 @@ from newsflow.flows.demo.content import (
 from newsflow.flows.demo.templates import THEMES, ArticlePage, ErrorPage, ListingPage, Theme
 from newsflow.flows.demo.templates import feeds as docs
 from newsflow.flows.demo.templates.common import attr, esc, url
+from newsflow.models import Article
 
 HTML = "text/html; charset=utf-8"
 XML = "application/xml; charset=utf-8"
@@ -222,6 +224,35 @@ class DemoSite:
         )
         self.articles = tuple(story.article for story, _ in self._stories.values())
         self._cache: dict[str, Resource] = {}
+
+    def gold_articles(self) -> dict[str, Article]:
+        """The readable articles as the pipeline would build them from their pages, by path
+        (the gold text, no extraction): inputs for the tests and benchmarks of later stages."""
+        found = {}
+        for gold in self.articles:
+            if gold.status != "ok":
+                continue
+            link = self.base_url + gold.path
+            text = "\n".join(gold.paragraphs)
+            found[gold.path] = Article(
+                article_id=article_id(link),
+                url=link,
+                canonical_url=link,
+                source=f"{self.base_url}/{gold.outlet}/feed",
+                title=gold.title,
+                text=text,
+                markdown=text,
+                language=gold.language,
+                published_at=gold.published,
+                authors=(gold.author,),
+                site_name=gold.outlet,
+                description=gold.summary,
+                fetched_at=gold.published + timedelta(minutes=5),
+                extractor="demo-gold",
+                guid=link,
+                word_count=len(text.split()),
+            )
+        return found
 
     def feed_urls(self) -> list[str]:
         """Absolute URLs of every feed, copy feeds included."""
