@@ -164,6 +164,25 @@ def lake_data(env: Mapping[str, str] | None = None) -> str | None:
     return env.get("NEWSFLOW_LAKE_DATA", "").strip() or None
 
 
+DEFAULT_DUCKDB_MEMORY = "512MB"
+_SIZE = re.compile(r"^\d+(\.\d+)?\s*(KB|MB|GB|TB|KIB|MIB|GIB|TIB)$", re.IGNORECASE)
+
+
+def duckdb_memory(env: Mapping[str, str] | None = None) -> str | None:
+    """NEWSFLOW_DUCKDB_MEMORY: the memory limit of the DuckDB instance through which this
+    process opens a warehouse (its cache of the file, and what a query holds before it spills
+    to disk); 'off': DuckDB's own default, 80 % of the machine's memory."""
+    env = os.environ if env is None else env
+    raw = env.get("NEWSFLOW_DUCKDB_MEMORY", "").strip() or DEFAULT_DUCKDB_MEMORY
+    if raw.lower() == "off":
+        return None
+    if not _SIZE.match(raw):
+        raise ConfigError(
+            f"NEWSFLOW_DUCKDB_MEMORY={raw!r}: expected a size like 512MB or 2GB, or off"
+        )
+    return raw.replace(" ", "")
+
+
 def _tagger(env: Mapping[str, str]) -> str | None:
     """NEWSFLOW_TAGGER: a registered tagger name, or 'none' to skip enrichment."""
     name = env.get("NEWSFLOW_TAGGER", "lexicon").strip() or "lexicon"

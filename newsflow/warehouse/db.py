@@ -40,7 +40,7 @@ from typing import TypeVar
 import duckdb
 
 from newsflow.errors import WarehouseError
-from newsflow.settings import lake_data
+from newsflow.settings import duckdb_memory, lake_data
 from newsflow.warehouse.extensions import load_extension
 from newsflow.warehouse.location import Location, locate
 
@@ -292,9 +292,14 @@ def _instance(where: Location) -> duckdb.DuckDBPyConnection:
     """A connection to this process's DuckDB instance for a warehouse file (shared, as the file
     allows one writing instance), or to a new instance for a lake (each attaches the lake as a
     client of its own; a shared one hung in DuckDB's instance cache after a failed attach)."""
+    config = dict(_CONFIG)
+    if limit := duckdb_memory():
+        config["memory_limit"] = limit
+    if where.file is not None and not where.lake:  # what spills goes beside the file, not to ./
+        config["temp_directory"] = f"{where.file}.tmp"
     if where.lake:
-        return duckdb.connect(config=_CONFIG)
-    return duckdb.connect(f":memory:newsflow-{_digest(where)}", config=_CONFIG)
+        return duckdb.connect(config=config)
+    return duckdb.connect(f":memory:newsflow-{_digest(where)}", config=config)
 
 
 def _digest(where: Location) -> str:

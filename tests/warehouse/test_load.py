@@ -1,13 +1,16 @@
 import dataclasses
 import threading
+from pathlib import Path
 
 import pytest
 
-from newsflow.errors import WarehouseError
+from newsflow.errors import ConfigError, WarehouseError
 from newsflow.models import FeedEntry, RunRecord
+from newsflow.settings import duckdb_memory
 from newsflow.warehouse import arrow
 from newsflow.warehouse.db import available_migrations, connect
 from newsflow.warehouse.load import load_run
+from newsflow.warehouse.location import is_lake
 from newsflow.warehouse.read import seen_entries, source_states
 from tests.factories import NOW, make_article, make_fetch, make_run, make_state
 from tests.locks import warehouse_locked
@@ -29,6 +32,30 @@ def test_migrations_apply_once_and_are_recorded(db):
         }
     assert versions == [v for v, _, _ in available_migrations()]
     assert {"sources", "runs", "fetches", "articles"} <= tables
+
+
+def test_duckdb_memory_limit_comes_from_the_setting(db):
+    with connect(db) as con:  # the default, not DuckDB's 80 % of the machine
+        assert con.execute("SELECT current_setting('memory_limit')").fetchone() == ("488.2 MiB",)
+        (spill,) = con.execute("SELECT current_setting('temp_directory')").fetchone()
+    if not is_lake(db):  # a query too big for the limit spills beside the file
+        assert spill == f"{Path(db).resolve()}.tmp"
+
+
+@pytest.mark.parametrize(
+    ("raw", "limit"), [("512MB", "512MB"), ("2 GB", "2GB"), ("off", None), ("", "512MB")]
+)
+def test_duckdb_memory_setting(raw, limit):
+    assert duckdb_memory({"NEWSFLOW_DUCKDB_MEMORY": raw}) == limit
+
+
+def test_a_bad_duckdb_memory_setting_is_a_clear_error(tmp_path, monkeypatch):
+    monkeypatch.setenv("NEWSFLOW_DUCKDB_MEMORY", "lots")
+    with (
+        pytest.raises(ConfigError, match="NEWSFLOW_DUCKDB_MEMORY='lots'"),
+        connect(tmp_path / "w.duckdb"),
+    ):
+        pass
 
 
 def test_load_writes_every_table_with_types(db):
