@@ -2,6 +2,7 @@
 
     uv run python bench/dedup_stream.py                   # 30,000 articles, batches of 500
     uv run python bench/dedup_stream.py --articles 100000
+    uv run python bench/dedup_stream.py --state DIR/w.duckdb   # a kept backfill_warc.py --out DIR
 
 The articles are the demo site's distinct benchmark copies (`DemoSite(copies=K,
 distinct=True)`: the stories the WARC backfill benchmark serves, one in ten a near copy of
@@ -10,7 +11,8 @@ They go through one `Deduplicator` in batches, as a backfill's `RollingDedup` fe
 the figures are the main process's dedup cost of `backfill_warc.py` without its I/O.
 Reported: articles per CPU-second for each tenth of the stream (a cost that grows with what
 is held shows as a falling rate), the calls of `same_event` per article, the copies and
-clusters found, and the process's peak RSS.
+clusters found, and the process's peak RSS. With `--state`, instead: the memory of loading
+a warehouse's whole dedup state (what a run does first) and of building the index from it.
 """
 
 from __future__ import annotations
@@ -38,11 +40,44 @@ def demo_stream(count: int) -> list[Article]:
     return made[:count]
 
 
+def measure_state(path: str) -> None:
+    """RSS after loading a warehouse's dedup state, and after building a Deduplicator of it."""
+    import duckdb
+
+    from newsflow.warehouse.dedup import load_state
+
+    def rss() -> float:
+        with open("/proc/self/statm") as statm:
+            return int(statm.read().split()[1]) * os.sysconf("SC_PAGE_SIZE") / 2**20
+
+    def peak() -> float:
+        return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+    connection = duckdb.connect(path, read_only=True)
+    print(f"RSS before: {rss():,.0f} MB")
+    started = time.process_time()
+    state = load_state(connection, since=None)
+    print(
+        f"load_state: {len(state.results):,} results in {time.process_time() - started:.1f} CPU-s;"
+        f" RSS {rss():,.0f} MB, peak {peak():,.0f} MB"
+    )
+    started = time.process_time()
+    dedup = Deduplicator.from_state(state)
+    print(
+        f"Deduplicator.from_state: {len(dedup):,} rows in {time.process_time() - started:.1f} "
+        f"CPU-s; RSS {rss():,.0f} MB, peak {peak():,.0f} MB"
+    )
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--articles", type=int, default=30_000)
     parser.add_argument("--batch", type=int, default=500)
+    parser.add_argument("--state", help="a warehouse file: measure loading its dedup state")
     args = parser.parse_args()
+    if args.state:
+        measure_state(args.state)
+        return
     print(f"cores: {os.cpu_count()}  articles: {args.articles:,}  batch: {args.batch}")
 
     started = time.process_time()
