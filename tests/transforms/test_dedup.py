@@ -23,6 +23,7 @@ from newsflow.transforms.dedup import (
     detect_revision,
     engine,
     facts_agree,
+    minhash,
     plan_fetches,
 )
 from newsflow.transforms.dedup.batch import dedup_batch
@@ -239,6 +240,19 @@ def test_index_grown_in_batches_answers_like_one_built_at_once() -> None:
         assert set(zip(queries.tolist(), found.tolist(), strict=True)) == {
             pair for i, c in enumerate(copies.tolist()) for pair in ((i, c), (i, c - 1500))
         }
+
+
+def test_candidates_compared_in_chunks_match_as_at_once(monkeypatch: pytest.MonkeyPatch) -> None:
+    bases = random_docs(10)
+    edited = [f"{bases[i % 10]} edit{i} more{i}" for i in range(600)]  # 60 near copies of each
+    sigs = signatures(edited, Scheme())
+    index = SignatureIndex()
+    index.add(sigs)
+    at_once = index.matches(sigs[:50], 0.5)
+    monkeypatch.setattr(minhash, "_PAIRS_AT_ONCE", 7)
+    chunked = index.matches(sigs[:50], 0.5)
+    assert len(at_once[0]) > 50 * 50  # many pairs, compared in many chunks of 7
+    assert all(np.array_equal(a, b) for a, b in zip(at_once, chunked, strict=True))
 
 
 # exact and near copies, clusters

@@ -277,12 +277,29 @@ class Deduplicator:
         rows = self._body.add(found.bodies)
         self._story.add(found.stories)
         near = _group(*self._body.matches(found.bodies, self.config.near_threshold, rows))
-        related = _group(*self._story.matches(found.stories, self.config.story_threshold, rows))
+        related = _group(
+            *self._in_window(
+                articles, *self._story.matches(found.stories, self.config.story_threshold, rows)
+            )
+        )
         for i, article in enumerate(articles):
             row = first + i
             self._add_row(self._draft(article, found, i))
             decided = self._link(row, near.get(i, {})) or self._cluster(row, related.get(i, {}))
             self._set(row, decided)
+
+    def _in_window(
+        self, articles: list[Article], queries: np.ndarray, rows: np.ndarray, sims: np.ndarray
+    ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """Story candidates of the batch's articles whose event time lies within the cluster
+        window of the article's: only those can join its cluster (`_agreeing`), and a story
+        index of a long backfill finds many more outside it."""
+        known = np.asarray(self._times, dtype=np.float64)
+        batch = np.array([event_time(a).timestamp() for a in articles], dtype=np.float64)
+        times = np.concatenate([known, batch])
+        window = self.config.cluster_window.total_seconds()
+        near = np.abs(times[rows] - batch[queries]) <= window
+        return queries[near], rows[near], sims[near]
 
     def _draft(self, article: Article, found: _Features, i: int) -> DedupResult:
         """The result of an article that matches nothing: its own story."""

@@ -23,6 +23,9 @@ EMPTY = np.uint32(0xFFFFFFFF)  # every slot of an empty document's signature
 WORD_HASH_VERSION = 2  # 1 was rensa's token hashing; 2 is `word_hashes`
 _MIX = (np.uint64(0x9E3779B97F4A7C15), np.uint64(0xC2B2AE3D27D4EB4F), np.uint64(0x165667B19E3779F9))
 _SPACE = 32
+# Candidate pairs compared at once: a big batch against a big index has hundreds of thousands,
+# and copying all their signatures at once cost a backfill's main process ~300 MB at 90k rows.
+_PAIRS_AT_ONCE = 1 << 15
 _BLOCK = 1 << 16  # rows of a block of stored signatures
 
 
@@ -251,7 +254,10 @@ class SignatureIndex:
         """Candidate pairs whose estimated similarity reaches `threshold`: (query, row, sim);
         with `rows`, only rows before each query's own."""
         queries, found = self.candidates(sigs, rows)
-        sims = similarity(sigs[queries], self._rows(found))
+        sims = np.empty(len(found))
+        for start in range(0, len(found), _PAIRS_AT_ONCE):  # bounded copies of signatures
+            part = slice(start, start + _PAIRS_AT_ONCE)
+            sims[part] = similarity(sigs[queries[part]], self._rows(found[part]))
         keep = sims >= threshold
         return queries[keep], found[keep], sims[keep]
 
