@@ -310,8 +310,19 @@ def _digest(where: Location) -> str:
 
 
 def _first_line(exc: BaseException) -> str:
-    """An exception's message on one line."""
-    return " | ".join(line for line in str(exc).splitlines() if line.strip())
+    """An exception's message on one line; when DuckDB ran out of the memory newsflow gave
+    it, the setting that raises it."""
+    message = " | ".join(line for line in str(exc).splitlines() if line.strip())
+    if _OUT_OF_MEMORY.search(message) or isinstance(exc, duckdb.OutOfMemoryException):
+        limit = duckdb_memory() or "off"
+        message += (
+            f" | DuckDB is limited to NEWSFLOW_DUCKDB_MEMORY={limit} in this process:"
+            " raise it (e.g. 2GB) or set it to off for this command"
+        )
+    return message
+
+
+_OUT_OF_MEMORY = re.compile(r"could not allocate|failed to pin|out of memory", re.IGNORECASE)
 
 
 def migrate(connection: duckdb.DuckDBPyConnection) -> list[str]:

@@ -8,7 +8,7 @@ from newsflow.errors import ConfigError, WarehouseError
 from newsflow.models import FeedEntry, RunRecord
 from newsflow.settings import duckdb_memory
 from newsflow.warehouse import arrow
-from newsflow.warehouse.db import available_migrations, connect
+from newsflow.warehouse.db import available_migrations, connect, write
 from newsflow.warehouse.load import load_run
 from newsflow.warehouse.location import is_lake
 from newsflow.warehouse.read import seen_entries, source_states
@@ -56,6 +56,22 @@ def test_a_bad_duckdb_memory_setting_is_a_clear_error(tmp_path, monkeypatch):
         connect(tmp_path / "w.duckdb"),
     ):
         pass
+
+
+def test_running_out_of_duckdb_memory_names_the_setting(tmp_path, monkeypatch):
+    monkeypatch.setenv("NEWSFLOW_DUCKDB_MEMORY", "32MB")
+
+    def too_big(connection):  # a primary key index of 300,000 rows does not fit in 32 MB
+        connection.execute("CREATE TABLE scratch (id VARCHAR PRIMARY KEY, v VARCHAR)")
+        connection.execute(
+            "INSERT INTO scratch SELECT md5(i::VARCHAR), repeat('x', 50) FROM range(300000) r(i)"
+        )
+
+    with pytest.raises(WarehouseError, match="NEWSFLOW_DUCKDB_MEMORY=32MB in this process"):
+        write(tmp_path / "w.duckdb", too_big, what="filling scratch")
+    with connect(tmp_path / "w.duckdb", read_only=True) as con:  # rolled back, still usable
+        tables = con.execute("SELECT table_name FROM information_schema.tables").fetchall()
+    assert ("scratch",) not in tables and ("articles",) in tables
 
 
 def test_load_writes_every_table_with_types(db):
