@@ -174,7 +174,16 @@ def same_event(left: DedupResult, right: DedupResult, config: DedupConfig) -> bo
     name twice or shares a telling number, and its numbers do not conflict. The other side
     need only have one of its leading names in it; when both have headline names, one
     headline's subject is in the other story."""
+    # Every test below can only say no, so their order changes no answer: the cheap ones
+    # that fail most (the leading names, about 80 % of a backfill's candidates) come first.
     weak, strong = sorted((left, right), key=lambda r: len(r.facts))
+    leads_w, leads_s = (_leads(r, config.protagonists_shared) for r in (weak, strong))
+    if min(len(leads_w), len(leads_s)) < config.protagonists_shared:
+        return False  # without names to compare, no cluster beyond copies
+    if not all(_in_both(name, weak, strong) for name in leads_w) or not any(
+        _in_both(name, weak, strong) for name in leads_s
+    ):
+        return False  # a leading name of the short side is not in the long one, or none back
     shared = set(weak.facts).intersection(strong.facts)  # facts are distinct within a tuple
     if (
         not shared
@@ -185,11 +194,6 @@ def same_event(left: DedupResult, right: DedupResult, config: DedupConfig) -> bo
     nums_w, nums_s = _numbers(weak.facts), _numbers(strong.facts)
     if not _numbers_fit(nums_w, nums_s, config.story_numbers_agree):
         return False
-    leads_w, leads_s = (_leads(r, config.protagonists_shared) for r in (weak, strong))
-    if min(len(leads_w), len(leads_s)) < config.protagonists_shared:
-        return False  # without names to compare, no cluster beyond copies
-    if not set(leads_w) <= shared or not set(leads_s) & shared:
-        return False  # a leading name of the short side is not in the long one, or none back
     for mine, other in ((left, right), (right, left)):
         short = len(mine.facts) <= len(other.facts)
         if short and mine.protagonists and mine.protagonists[0] not in other.facts:
@@ -206,6 +210,12 @@ def same_event(left: DedupResult, right: DedupResult, config: DedupConfig) -> bo
     return bool(
         weak.protagonists or strong.protagonists or len(figures) >= config.story_numbers_shared
     )
+
+
+def _in_both(name: str, weak: DedupResult, strong: DedupResult) -> bool:
+    """Whether a name is a fact of both sides (a scan of two short tuples of interned names
+    costs less than the set of their shared facts)."""
+    return name in strong.facts and name in weak.facts
 
 
 def _numbers_fit(mine: set[str], other: set[str], share: float) -> bool:
