@@ -11,13 +11,15 @@ They go through one `Deduplicator` in batches, as a backfill's `RollingDedup` fe
 the figures are the main process's dedup cost of `backfill_warc.py` without its I/O.
 Reported: articles per CPU-second for each tenth of the stream (a cost that grows with what
 is held shows as a falling rate), the calls of `same_event` per article, the copies and
-clusters found, and the process's peak RSS. With `--state`, instead: the memory of loading
+clusters found, the process's peak RSS, and a digest of every decision (two versions
+with the same digest decided alike). With `--state`, instead: the memory of loading
 a warehouse's whole dedup state (what a run does first) and of building the index from it.
 """
 
 from __future__ import annotations
 
 import argparse
+import hashlib
 import os
 import resource
 import time
@@ -25,7 +27,7 @@ from collections import Counter
 
 from newsflow.flows.demo.site import DemoSite
 from newsflow.models import Article
-from newsflow.transforms.dedup import Deduplicator, engine
+from newsflow.transforms.dedup import Deduplicator, DedupResult, engine
 
 BASE = "http://bench.test"
 
@@ -120,6 +122,17 @@ def main() -> None:
         f"{joined:,} articles in {sum(1 for n in clusters.values() if n > 1):,} clusters; "
         f"peak RSS {peak:,.0f} MB"
     )
+    print(f"decisions digest: {digest(results, dedup.merges())} (equal digests: equal decisions)")
+
+
+def digest(results: list[DedupResult], merges: dict[str, str]) -> str:
+    """A short hash of every decision and merge, to compare two versions of the dedup."""
+    hashed = hashlib.blake2b(digest_size=8)
+    for r in results:
+        line = f"{r.article_id}|{r.duplicate_of}|{r.duplicate_kind}|{r.cluster_id}|{r.similarity}"
+        hashed.update(line.encode() + b"\n")
+    hashed.update(repr(sorted(merges.items())).encode())
+    return hashed.hexdigest()
 
 
 if __name__ == "__main__":
