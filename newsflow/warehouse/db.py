@@ -53,6 +53,7 @@ _CONFIG = {"autoinstall_known_extensions": False}
 # Errors of a lake's concurrent writer: its SQLite catalog's lock, a conflict at commit, a
 # catalog read while another process commits (seen with two first migrations at once).
 _RETRYABLE = ("database is locked", "conflict", "failed to load ducklake")
+_OUT_OF_MEMORY = re.compile(r"could not allocate|failed to pin|out of memory", re.IGNORECASE)
 T = TypeVar("T")
 # Warehouses this process migrated already (a migration added later needs newer code anyway).
 _MIGRATED: set[tuple[object, ...]] = set()
@@ -75,7 +76,7 @@ def connect(
             try:
                 _retry(lambda: migrate(connection), where, wait, rollback=connection)
             except duckdb.Error as exc:
-                raise WarehouseError(f"{where}: migration failed: {_first_line(exc)}") from None
+                raise WarehouseError(f"{where}: migration failed: {_message(exc)}") from None
             _MIGRATED.add(_identity(where))
         yield connection
     finally:
@@ -132,7 +133,7 @@ def write(
         try:
             return _retry(attempt, where, wait, rollback=connection)
         except duckdb.Error as exc:
-            raise WarehouseError(f"{where}: {what} failed: {_first_line(exc)}") from None
+            raise WarehouseError(f"{where}: {what} failed: {_message(exc)}") from None
 
 
 def _retry(
@@ -180,7 +181,7 @@ def _open(where: Location, read_only: bool, wait: float) -> duckdb.DuckDBPyConne
             connection.close()
             busy = any(word in str(exc).lower() for word in ("lock", "busy"))
             if not busy or time.monotonic() >= deadline:
-                message = _first_line(exc)
+                message = _message(exc)
                 raise WarehouseError(f"{where}: cannot open warehouse: {message}") from None
         except BaseException:
             connection.close()
@@ -309,7 +310,7 @@ def _digest(where: Location) -> str:
     return hashlib.blake2b(key.encode(), digest_size=8).hexdigest()
 
 
-def _first_line(exc: BaseException) -> str:
+def _message(exc: BaseException) -> str:
     """An exception's message on one line; when DuckDB ran out of the memory newsflow gave
     it, the setting that raises it."""
     message = " | ".join(line for line in str(exc).splitlines() if line.strip())
@@ -320,9 +321,6 @@ def _first_line(exc: BaseException) -> str:
             " raise it (e.g. 2GB) or set it to off for this command"
         )
     return message
-
-
-_OUT_OF_MEMORY = re.compile(r"could not allocate|failed to pin|out of memory", re.IGNORECASE)
 
 
 def migrate(connection: duckdb.DuckDBPyConnection) -> list[str]:
@@ -358,7 +356,7 @@ def migrate(connection: duckdb.DuckDBPyConnection) -> list[str]:
             _rollback(connection)
             if lake:
                 raise  # connect() runs them again while it fails for a concurrent writer
-            raise WarehouseError(f"migration {name} failed: {_first_line(exc)}") from None
+            raise WarehouseError(f"migration {name} failed: {_message(exc)}") from None
         applied.append(name)
     return applied
 
