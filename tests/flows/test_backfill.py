@@ -179,6 +179,7 @@ def test_a_killed_backfill_resumes_and_ends_with_exact_counts(demo_site, tmp_pat
         time.sleep(0.05)
     os.killpg(first.pid, signal.SIGKILL)  # the flow, its Prefect API and its extraction pool
     first.wait()
+    env |= {"NEWSFLOW_HOST_DELAY": "0", "NEWSFLOW_PAGE_BATCH": "50"}  # resumed, in other batches
     second = subprocess.run(command, env=env, capture_output=True, text=True, timeout=400)
     assert second.returncode == 0, second.stderr[-2000:]
     report = json.loads(second.stdout)
