@@ -1,17 +1,25 @@
 """Benchmark: warehouse load throughput of `load_run`, next to the plain-DuckDB floor.
 
     uv run python bench/load.py [--articles 100000] [--words 500] [--backend duckdb|ducklake|both]
+                                [--text real|random]
 
 Generates N synthetic articles first (untimed; `--words` words of text, the same as Markdown),
-then, per backend, loads them into a fresh warehouse in a temporary folder through the real
-`load_run`, one run per batch of 20,000 (each one transaction, as an ingest does), and times
-each load; then one more load of 100 articles into the full warehouse (an ingest's usual size).
-Side by side in the same run, the floor: the same batches as ready Arrow tables inserted with
-one `INSERT INTO articles BY NAME SELECT * FROM batch` each (and a CHECKPOINT on a DuckDB file)
-into another fresh warehouse of the same schema, on the DuckDB file twice: opened with DuckDB's
-defaults, and as newsflow opens it (row groups of 4,096 rows). Reported: rows/s and MB/s (of
-the Arrow batches: text, Markdown and the other columns), and `load_run` as a share of the
-floor as newsflow opens the warehouse.
+their words either `real` (the default when ../shared/data/extraction is there: each article a
+run of `--words` consecutive words from a random place in the texts newsflow extracts from the
+1,143 real pages of that corpus, so every text is distinct and reads like news) or `random`
+(words of random letters from a vocabulary of 30,000). The two load differently: DuckDB
+compresses the random words with FSST, which costs time, and stores the real text uncompressed
+(the script prints how the `text` column was stored).
+
+Per backend, the articles are loaded into a fresh warehouse in a temporary folder through the
+real `load_run`, one run per batch of 20,000 (each one transaction, as an ingest does), each
+load timed; then one more load of 100 articles into the full warehouse (an ingest's usual
+size). Side by side in the same run, the floor: the same batches as ready Arrow tables
+inserted with one `INSERT INTO articles BY NAME SELECT * FROM batch` each (and a CHECKPOINT on
+a DuckDB file) into another fresh warehouse of the same schema, on the DuckDB file twice:
+opened with DuckDB's defaults, and as newsflow opens it (row groups of 4,096 rows). Reported:
+rows/s and MB/s (of the Arrow batches: text, Markdown and the other columns), and `load_run` as
+a share of the floor as newsflow opens the warehouse.
 """
 
 from __future__ import annotations
@@ -27,8 +35,10 @@ from pathlib import Path
 
 import duckdb
 import pyarrow as pa
+import real_pages
 from snapshot import articles
 
+from newsflow.extractors.articles import extract_page
 from newsflow.models import Article, RunRecord
 from newsflow.warehouse import arrow
 from newsflow.warehouse.db import connect
@@ -38,14 +48,35 @@ START = datetime(2026, 1, 1, tzinfo=UTC)
 PER_LOAD = 20_000
 
 
-def make_articles(count: int, words: int, seed: int = 3) -> list[Article]:
-    """Synthetic articles of `words` words (text and Markdown alike), 50 sources."""
+def make_articles(
+    count: int, words: int, seed: int = 3, stream: list[str] | None = None
+) -> list[Article]:
+    """Synthetic articles of `words` words (text and Markdown alike), 50 sources; with a
+    `stream` of real words, each text is `words` of them from a random offset."""
     rng = random.Random(seed)
     vocab = [
         "".join(rng.choices("abcdefghijklmnopqrstuvwxyz", k=rng.randint(2, 9)))
         for _ in range(30_000)
     ]
-    return articles(0, count, rng, vocab, words)
+    made = articles(0, count, rng, vocab, words)
+    if stream is None:
+        return made
+    real = []
+    for article in made:
+        start = rng.randrange(len(stream) - words)
+        text = " ".join(stream[start : start + words])
+        real.append(dataclasses.replace(article, text=text, markdown=text))
+    return real
+
+
+def real_words() -> list[str]:
+    """The words of every text newsflow extracts from the real pages, in corpus order."""
+    stream = []
+    for html in real_pages.load_pages():
+        page = extract_page(html, "https://example.org/", need_date=False)
+        if page is not None:
+            stream += page.text.split()
+    return stream
 
 
 def batches(articles: list[Article]) -> list[list[Article]]:
@@ -88,14 +119,24 @@ def time_floor(
     return seconds
 
 
-def time_small_load(db: str, count: int, words: int) -> float:
+def time_small_load(db: str, count: int, words: int, stream: list[str] | None) -> float:
     """Seconds of one `load_run` of `count` new articles into the (full) warehouse."""
-    fresh = make_articles(count, words, seed=4)
+    fresh = make_articles(count, words, seed=4, stream=stream)
     fresh = [dataclasses.replace(a, article_id=f"small-{n}") for n, a in enumerate(fresh)]
     run = RunRecord("bench-small", "bench", START, START, "completed")
     began = time.perf_counter()
     load_run(db, run, [], [], fresh)
     return time.perf_counter() - began
+
+
+def text_storage(db: str) -> str:
+    """How DuckDB stored the `text` column: its segments per compression."""
+    with connect(db, read_only=True) as connection:
+        rows = connection.execute(
+            "SELECT compression, count(*) FROM pragma_storage_info('articles')"
+            " WHERE column_name = 'text' AND segment_type = 'VARCHAR' GROUP BY 1 ORDER BY 2 DESC"
+        ).fetchall()
+    return ", ".join(f"{kind} ({segments} segments)" for kind, segments in rows)
 
 
 def report(label: str, seconds: list[float], rows: int, megabytes: float) -> float:
@@ -125,18 +166,30 @@ def main() -> None:
     parser.add_argument("--articles", type=int, default=100_000)
     parser.add_argument("--words", type=int, default=500)
     parser.add_argument("--backend", choices=("duckdb", "ducklake", "both"), default="both")
+    parser.add_argument(
+        "--text",
+        choices=("real", "random"),
+        default="real" if real_pages.available() else "random",
+    )
     args = parser.parse_args()
     print(f"cores: {os.cpu_count()}")
+    if args.text == "real" and not real_pages.available():
+        print("skipped: --text real needs ../shared/data/extraction")
+        return
     made = time.perf_counter()
-    articles = make_articles(args.articles, args.words)
+    stream = real_words() if args.text == "real" else None
+    if stream is not None:
+        print(f"real text: {len(stream):,} words from the extraction corpora")
+    articles = make_articles(args.articles, args.words, stream=stream)
     chunks = batches(articles)
     began = time.perf_counter()
     tables = [arrow.articles_table(chunk, "floor") for chunk in chunks]
     arrow_seconds = time.perf_counter() - began
     megabytes = sum(t.nbytes for t in tables) / 1e6
     print(
-        f"articles: {args.articles:,} of {args.words} words, {megabytes / args.articles * 1e3:.1f}"
-        f" KB/row in Arrow ({megabytes:,.0f} MB); generated in {began - made:.1f} s;"
+        f"articles: {args.articles:,} of {args.words} {args.text} words,"
+        f" {megabytes / args.articles * 1e3:.1f} KB/row in Arrow ({megabytes:,.0f} MB);"
+        f" generated in {began - made:.1f} s;"
         f" arrow.articles_table: {args.articles / arrow_seconds:,.0f} rows/s"
     )
     backends = ("duckdb", "ducklake") if args.backend == "both" else (args.backend,)
@@ -163,8 +216,10 @@ def main() -> None:
                 args.articles,
                 megabytes,
             )
-            small = time_small_load(run_db, 100, args.words)
+            small = time_small_load(run_db, 100, args.words, stream)
             print(f"  load_run / floor: {loaded / floor:.2f}")
+            if backend == "duckdb":
+                print(f"  text column stored as: {text_storage(run_db)}")
             print(f"  then one load_run of 100 articles: {small:.2f} s")
 
 
