@@ -51,7 +51,7 @@ LATER_RUN = {  # the demo's second run rechecks every stored article for correct
 QUALITY_WIDTH = 150
 DbOption = Annotated[
     Path | None,
-    typer.Option("--db", help="DuckDB warehouse file [default: $NEWSFLOW_DB or newsflow.duckdb]"),
+    typer.Option("--db", help="DuckDB warehouse file (default: $NEWSFLOW_DB or newsflow.duckdb)"),
 ]
 
 
@@ -189,7 +189,7 @@ def backfill(
     ] = None,
     limit: Annotated[int | None, typer.Option(help="At most this many input items.")] = None,
     name: Annotated[
-        str | None, typer.Option(help="Checkpoint name [default: derived from the inputs].")
+        str | None, typer.Option(help="Checkpoint name (default: derived from the inputs).")
     ] = None,
     db: DbOption = None,
     quiet: Annotated[bool, typer.Option("--quiet", help="No progress bar, no table.")] = False,
@@ -417,7 +417,7 @@ def retag(
         typer.Option(help="Only articles fetched on or after this date (YYYY-MM-DD, or ISO time)."),
     ] = None,
     tagger: Annotated[
-        str | None, typer.Option(help="Tagger to run [default: $NEWSFLOW_TAGGER or lexicon].")
+        str | None, typer.Option(help="Tagger to run (default: $NEWSFLOW_TAGGER or lexicon).")
     ] = None,
     every: Annotated[
         bool, typer.Option("--all", help="Re-tag even articles already tagged by this version.")
@@ -594,7 +594,7 @@ def export(
         typer.Option("--format", help="parquet (partitioned by day), csv or jsonl."),
     ] = "parquet",
     until: Annotated[
-        str | None, typer.Option(help="Last day to export, inclusive [default: today].")
+        str | None, typer.Option(help="Last day to export, inclusive (default: today).")
     ] = None,
     db: DbOption = None,
 ) -> None:

@@ -18,7 +18,7 @@ import babel
 import yaml
 
 from newsflow.models import Entity
-from newsflow.transforms.terms import Matcher, fold, tokens
+from newsflow.transforms.terms import Matcher, fold_words, tokens
 
 NOT_COUNTRIES = frozenset({"EU", "EZ", "UN", "ZZ", "QO", "XA", "XB"})
 
@@ -108,7 +108,7 @@ def find_places(title: str, text: str, language: str | None) -> list[Entity]:
     english = english_country_names()
     for part in (title, text):
         words = tokens(part)
-        for match in gazetteer.matcher.find([fold(w) for w in words]):
+        for match in gazetteer.matcher.find(fold_words(words)):
             for ref in gazetteer.refs[match.term]:
                 if ref.proper and not words[match.start][0].isupper():
                     continue

@@ -38,7 +38,12 @@ def tokens(text: str) -> list[str]:
 
 def folded_tokens(text: str) -> list[str]:
     """`[fold(t) for t in tokens(text)]`, computed on the whole text at once (faster)."""
-    words = tokens(text)
+    return fold_words(tokens(text))
+
+
+def fold_words(words: list[str]) -> list[str]:
+    """`[fold(w) for w in words]`, computed on all of them at once: faster, and the words of
+    an article do not fill `fold`'s cache (a worker's memory)."""
     joined = " ".join(words).casefold()
     if not joined.isascii():
         joined = _MARKS.sub("", unicodedata.normalize("NFKD", joined))

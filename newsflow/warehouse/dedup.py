@@ -177,17 +177,28 @@ def seen_entries(
 def stored_articles(
     connection: duckdb.DuckDBPyConnection, article_ids: Iterable[str]
 ) -> dict[str, Article]:
-    """The current stored record of each given article id (to compare a refetch with)."""
+    """The current stored record of each given article id (to compare a refetch with).
+
+    The ids are matched first, reading only that column; then the rows of the ones found are
+    read by a list of ids. One join of `articles` with the wanted ids read whole row groups of
+    text for a few matches: in a backfill, 400 MB more memory for one batch of a 40,000-article
+    warehouse, growing with it."""
     wanted = pa.table({"article_id": pa.array(sorted(set(article_ids)), pa.string())})
-    names = [n for n in arrow.ARTICLE_SCHEMA.names if n != "run_id"]
     connection.register("wanted_ids", wanted)
     try:
-        rows = connection.execute(
-            f"SELECT {', '.join('a.' + n for n in names)} FROM articles a"
-            " JOIN wanted_ids USING (article_id)"
+        known = connection.execute(
+            "SELECT article_id FROM articles JOIN wanted_ids USING (article_id)"
         ).fetchall()
     finally:
         connection.unregister("wanted_ids")
+    if not known:
+        return {}
+    names = [n for n in arrow.ARTICLE_SCHEMA.names if n != "run_id"]
+    rows = connection.execute(
+        f"SELECT {', '.join(names)} FROM articles WHERE article_id IN"
+        f" ({', '.join('?' * len(known))})",
+        [article_id for (article_id,) in known],
+    ).fetchall()
     found = {}
     for row in rows:
         fields = dict(zip(names, row, strict=True))

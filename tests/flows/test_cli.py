@@ -242,3 +242,12 @@ def test_search_explains_a_missing_index_and_reindex_builds_it(demo_warehouse, t
     assert "stale" in stale.output and "--reindex" in stale.output and "hits" in stale.output
     bad = newsflow("export", "--db", str(db), "--since", "yesterday", "--out", str(tmp_path))
     assert bad.returncode == 2 and "--since 'yesterday'" in bad.stderr
+
+
+def test_help_shows_the_defaults_written_in_option_help() -> None:
+    # rich reads "[default: …]" as markup and drops it: the help texts use parentheses
+    backfill = CliRunner().invoke(app, ["backfill", "--help"])
+    assert backfill.exit_code == 0
+    words = " ".join(backfill.output.replace("│", " ").split())  # the table wraps lines
+    assert "(default: derived from the inputs)" in words
+    assert "(default: $NEWSFLOW_DB or newsflow.duckdb)" in words

@@ -5,7 +5,7 @@ import pytest
 
 from newsflow.errors import UnknownTagger, UnsupportedLanguage
 from newsflow.transforms.enrich import Enrichment, enrich_article
-from newsflow.transforms.terms import Matcher, fold, folded_tokens, tokens
+from newsflow.transforms.terms import Matcher, fold, fold_words, folded_tokens, tokens
 from newsflow.transforms.topics import available_taggers, get_tagger
 from newsflow.transforms.topics.iptc import ancestors, taxonomy, top_level
 from newsflow.transforms.topics.lexicon import (
@@ -153,6 +153,15 @@ def test_folding_a_whole_text_equals_folding_each_token():
     text = "Straße, Œuvre, ﬁn; Élysée-Palast — naïve 2e Coréens ﬀ İstanbul"
     assert folded_tokens(text) == [fold(t) for t in tokens(text)]
     assert folded_tokens("plain ascii Text") == ["plain", "ascii", "text"]
+
+
+def test_folding_words_at_once_keeps_one_folded_word_per_word():
+    # U+FDFA is one letter whose compatibility form is four words: the fast path must not
+    # shift every later word by three
+    words = ["Séoul", "\ufdfa", "Kyïv", "ÉTATS"]
+    assert fold_words(words) == [fold(w) for w in words]
+    assert len(fold_words(words)) == len(words)
+    assert fold_words(words)[-1] == "etats"
 
 
 def toy_model(beta=1.0):

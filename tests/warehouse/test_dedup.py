@@ -139,6 +139,28 @@ def test_versions_are_kept_with_what_changed(warehouse: str, demo: dict[str, Art
     assert text == (refetched.text,)
 
 
+def test_stored_articles_returns_whole_records_of_the_known_ids_only(
+    warehouse: str, demo: dict[str, Article]
+) -> None:
+    stored_one, stored_two, never = demo[WIRE], demo[KESTRAVA], demo[MERIDIAN_WIRE]
+    ingest(warehouse, [stored_one, stored_two], "run-1")
+    with connect(warehouse) as connection:
+        assert store.stored_articles(connection, [never.article_id]) == {}
+        found = store.stored_articles(
+            connection, [never.article_id, stored_two.article_id, stored_one.article_id]
+        )
+    assert set(found) == {stored_one.article_id, stored_two.article_id}
+    for article in (stored_one, stored_two):
+        back = found[article.article_id]
+        assert (back.url, back.title, back.text, back.authors, back.language) == (
+            article.url,
+            article.title,
+            article.text,
+            article.authors,
+            article.language,
+        )
+
+
 def test_seen_entries_find_stored_articles_by_guid_or_url(
     warehouse: str, demo: dict[str, Article]
 ) -> None:
