@@ -61,28 +61,34 @@ DECISION = ("text_hash", "duplicate_of", "duplicate_kind", "similarity", "cluste
 def load_state(
     connection: duckdb.DuckDBPyConnection, since: datetime | None, until: datetime | None = None
 ) -> DedupState:
-    """The stored results whose event time lies in [since, until] (None: unbounded). Rows are
-    read in chunks and their names interned (the same names recur in thousands of articles):
-    a window of 100,000 results takes about 60 % of the memory of one `fetchall` (bench/README)."""
-    cursor = connection.execute(
-        f"SELECT {', '.join(DEDUP_SCHEMA.names)} FROM article_dedup"
-        " WHERE (? IS NULL OR event_at >= ?) AND (? IS NULL OR event_at <= ?)"
-        " ORDER BY event_at, article_id",
+    """The stored results whose event time lies in [since, until] (None: unbounded), oldest
+    first. Only the narrow keys are sorted in DuckDB; the wide rows (names, signatures) stream
+    in chunks in storage order, each placed by its rank: sorting them whole held a copy of the
+    window in DuckDB beside the one Python builds (bench/README, "Memory of long backfills").
+    Names are interned (the same names recur in thousands of articles)."""
+    columns = ", ".join(f"d.{name}" for name in DEDUP_SCHEMA.names)
+    reader = connection.execute(
+        "WITH ranks AS ("
+        " SELECT article_id, row_number() OVER (ORDER BY event_at, article_id) AS position"
+        " FROM article_dedup"
+        " WHERE (? IS NULL OR event_at >= ?) AND (? IS NULL OR event_at <= ?))"
+        f" SELECT r.position, {columns} FROM article_dedup d JOIN ranks r USING (article_id)",
         [since, since, until, until],
-    )
-    results: list[DedupResult] = []
-    while rows := cursor.fetchmany(_STATE_CHUNK):
-        results.extend(_stored_result(row) for row in rows)
-    return DedupState(tuple(results))
+    ).to_arrow_reader(_STATE_CHUNK)
+    ranked: list[tuple[int, DedupResult]] = []
+    for chunk in reader:
+        rows = chunk.to_pylist()
+        ranked.extend((row.pop("position"), _stored_result(row)) for row in rows)
+    ranked.sort(key=lambda pair: pair[0])
+    return DedupState(tuple(result for _, result in ranked))
 
 
 _STATE_CHUNK = 5_000
 _NAME_LISTS = ("facts", "protagonists", "headline")
 
 
-def _stored_result(row: tuple[object, ...]) -> DedupResult:
-    """One `article_dedup` row as a result."""
-    fields = dict(zip(DEDUP_SCHEMA.names, row, strict=True))
+def _stored_result(fields: dict[str, object]) -> DedupResult:
+    """One `article_dedup` row (by column name) as a result."""
     for name in _NAME_LISTS:
         fields[name] = tuple(sys.intern(n) for n in fields[name] or ())  # type: ignore[attr-defined]
     return DedupResult(**fields)  # type: ignore[arg-type]

@@ -255,6 +255,18 @@ def test_candidates_compared_in_chunks_match_as_at_once(monkeypatch: pytest.Monk
     assert all(np.array_equal(a, b) for a, b in zip(at_once, chunked, strict=True))
 
 
+def test_band_hashes_computed_in_chunks_match_one_row_at_a_time(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    sigs = signatures(random_docs(50), Scheme())
+    monkeypatch.setattr(minhash, "_HASH_ROWS", 8)  # 7 chunks, the last one short
+    chunked = minhash.band_hashes(sigs, 32)
+    one_by_one = np.vstack([minhash.band_hashes(sigs[i : i + 1], 32) for i in range(50)])
+    assert chunked.shape == (50, 32) and chunked.dtype == np.uint32
+    assert np.array_equal(chunked, one_by_one)
+    assert len(np.unique(chunked[:, 0])) > 40  # distinct documents, distinct band hashes
+
+
 # exact and near copies, clusters
 
 
@@ -290,6 +302,9 @@ def test_results_carry_their_signatures_though_the_index_keeps_them_apart(
         assert len(result.story_signature) == 4 * config.story.num_perm
     reloaded = Deduplicator.from_state(DedupState(tuple(again)), config)
     assert reloaded.assign(articles) == again
+    # a loaded window shares its (interned) name tuples instead of copying them
+    kept = reloaded._results[reloaded._row_of[again[0].article_id]]
+    assert again[0].facts and kept.facts is again[0].facts and kept.signature == b""
 
 
 def test_two_missile_tests_are_not_merged(demo: dict[str, Article]) -> None:

@@ -467,23 +467,28 @@ class Deduplicator:
 
     def _remember(self, results: list[DedupResult]) -> None:
         """Load stored results as rows, in the given order."""
-        current = np.array([r.scheme == self.config.body.name for r in results])
-        bodies = np.full((len(results), self.config.body.num_perm), minhash.EMPTY)
-        stories = np.empty((len(results), self.config.story.num_perm), np.uint32)
-        if current.any():
-            signed = [r for r, ok in zip(results, current, strict=True) if ok]
-            bodies[current] = _matrix([r.signature for r in signed], self.config.body.num_perm)
-            stories[current] = _matrix(
-                [r.story_signature for r in signed], self.config.story.num_perm
-            )
-        if not current.all():
-            older = [r.facts for r, ok in zip(results, current, strict=True) if not ok]
-            stories[~current] = story_signatures(older, self.config)
-        self._body.add(bodies)
-        self._story.add(stories)
+        self._index_stored(results)
         for result in results:
             row = self._add_row(replace(result, cluster_id=result.article_id))
             self._set(row, result)
+
+    def _index_stored(self, results: list[DedupResult]) -> None:
+        """Index the signatures of stored results (a window of a backfill holds 100,000 and
+        more: the matrices are built once, without intermediate copies, and are freed before
+        the rows are added)."""
+        current = np.array([r.scheme == self.config.body.name for r in results], bool)
+        signed = [r for r, ok in zip(results, current, strict=True) if ok]
+        bodies = _matrix([r.signature for r in signed], self.config.body.num_perm)
+        stories = _matrix([r.story_signature for r in signed], self.config.story.num_perm)
+        if not current.all():  # rows of an older scheme: no body signature, facts re-signed
+            older = [r.facts for r, ok in zip(results, current, strict=True) if not ok]
+            every_body = np.full((len(results), self.config.body.num_perm), minhash.EMPTY)
+            every_story = np.empty((len(results), self.config.story.num_perm), np.uint32)
+            every_body[current], every_story[current] = bodies, stories
+            every_story[~current] = story_signatures(older, self.config)
+            bodies, stories = every_body, every_story
+        self._body.add(bodies)
+        self._story.add(stories)
 
 
 def _kept(result: DedupResult) -> DedupResult:
@@ -501,12 +506,15 @@ def _kept(result: DedupResult) -> DedupResult:
 
 
 def _interned(names: tuple[str, ...]) -> tuple[str, ...]:
-    return tuple(sys.intern(name) for name in names)
+    """The names with each string interned; the same tuple when they all are already (as
+    the warehouse reads them), so a loaded window is not copied."""
+    interned = tuple(sys.intern(name) for name in names)
+    return names if all(a is b for a, b in zip(interned, names, strict=True)) else interned
 
 
 def _matrix(blobs: list[bytes], width: int) -> np.ndarray:
-    """Signature BLOBs as a uint32 matrix."""
-    return np.frombuffer(b"".join(blobs), "<u4").reshape(-1, width).astype(np.uint32)
+    """Signature BLOBs as a uint32 matrix (read-only: a view of their joined bytes)."""
+    return np.frombuffer(b"".join(blobs), "<u4").reshape(-1, width).astype(np.uint32, copy=False)
 
 
 def _group(queries: np.ndarray, rows: np.ndarray, sims: np.ndarray) -> dict[int, dict[int, float]]:

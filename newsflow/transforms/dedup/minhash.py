@@ -26,6 +26,7 @@ _SPACE = 32
 # Candidate pairs compared at once: a big batch against a big index has hundreds of thousands,
 # and copying all their signatures at once cost a backfill's main process ~300 MB at 90k rows.
 _PAIRS_AT_ONCE = 1 << 15
+_HASH_ROWS = 1 << 13  # signatures band-hashed at once (bounded temporaries)
 _BLOCK = 1 << 16  # rows of a block of stored signatures
 
 
@@ -175,7 +176,15 @@ def is_empty(signature: np.ndarray) -> np.ndarray:
 
 
 def band_hashes(sigs: np.ndarray, bands: int) -> np.ndarray:
-    """One 32-bit hash per band of each signature: shape (rows, bands)."""
+    """One 32-bit hash per band of each signature: shape (rows, bands). Computed in chunks of
+    rows: the widened copy of a whole window's signatures took twice their size."""
+    out = np.empty((len(sigs), bands), np.uint32)
+    for start in range(0, len(sigs), _HASH_ROWS):
+        out[start : start + _HASH_ROWS] = _band_hashes(sigs[start : start + _HASH_ROWS], bands)
+    return out
+
+
+def _band_hashes(sigs: np.ndarray, bands: int) -> np.ndarray:
     rows = sigs.shape[1] // bands
     parts = sigs[:, : bands * rows].reshape(len(sigs), bands, rows).astype(np.uint64)
     out = np.full((len(sigs), bands), 0x84222325CBF29CE4, dtype=np.uint64)
@@ -227,7 +236,8 @@ class SignatureIndex:
         self._store(sigs)
         rows = np.arange(first, self._size, dtype=np.int32)
         keep = ~is_empty(sigs)
-        self._tail = self._tail.merge(_Level.build(band_hashes(sigs[keep], self.bands), rows[keep]))
+        indexed = sigs if keep.all() else sigs[keep]  # no copy of a window loaded whole
+        self._tail = self._tail.merge(_Level.build(band_hashes(indexed, self.bands), rows[keep]))
         if len(self._tail) > max(self.tail_rows, len(self._main) // 8):
             self._main, self._tail = self._main.merge(self._tail), _Level.empty(self.bands)
         return rows.astype(np.int64)
