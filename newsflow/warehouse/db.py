@@ -371,7 +371,9 @@ def is_lake_connection(connection: duckdb.DuckDBPyConnection) -> bool:
 
 _INLINE_KEY = re.compile(r"(\s+NOT\s+NULL)?\s+PRIMARY\s+KEY\b", re.IGNORECASE)
 _TABLE_KEY = re.compile(r",\s*PRIMARY\s+KEY\s*\([^)]*\)", re.IGNORECASE)
-_INDEX = re.compile(r"^\s*CREATE\s+(UNIQUE\s+)?INDEX\b[^;]*;", re.IGNORECASE | re.MULTILINE)
+_INDEX = re.compile(
+    r"^\s*(CREATE\s+(UNIQUE\s+)?|DROP\s+)INDEX\b[^;]*;", re.IGNORECASE | re.MULTILINE
+)
 _BOOLEAN_DEFAULT = re.compile(r"\bDEFAULT\s+(true|false)\b", re.IGNORECASE)
 _COMMENT = re.compile(r"--[^\n]*")
 

@@ -33,6 +33,7 @@ def test_the_lake_dialect_drops_keys_and_indexes_and_quotes_boolean_defaults():
         "    n INTEGER NOT NULL DEFAULT 0\n);\n"
         "CREATE TABLE u (a VARCHAR, b INTEGER, PRIMARY KEY (a, b));\n"
         "CREATE INDEX IF NOT EXISTS t_n ON t (n);\n"
+        "DROP INDEX IF EXISTS t_n;\n"
         "ALTER TABLE t ADD COLUMN ok BOOLEAN DEFAULT true;\n"
     )
     lake = lake_dialect(sql)

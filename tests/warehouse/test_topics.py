@@ -84,3 +84,23 @@ def test_articles_to_tag_by_date_and_missing_tagger_version(db):
         stale = articles_to_tag(con, tagger="lexicon", tagger_version="2.0", limit=5)
         assert [a.article_id for a in stale] == [first, second]
         assert stale[0].language == "fr" and stale[0].title == "Story 1"
+
+
+def test_a_file_keeps_the_keys_of_tags_and_places_but_no_index_on_their_codes(tmp_path):
+    path = tmp_path / "w.duckdb"
+    load_run(path, make_run(), [], [], [make_article(1)])
+    indexes = rows(
+        path, "SELECT index_name FROM duckdb_indexes() WHERE database_name = 'warehouse'"
+    )
+    assert indexes == []  # 0009 dropped the two that every load rewrote and no query used
+    keys = rows(
+        path,
+        "SELECT table_name, constraint_column_names FROM duckdb_constraints()"
+        " WHERE constraint_type = 'PRIMARY KEY'"
+        " AND table_name IN ('article_topics', 'article_entities')"
+        " ORDER BY table_name",
+    )
+    assert keys == [
+        ("article_entities", ["article_id", "kind", "name"]),
+        ("article_topics", ["article_id", "scheme", "code", "tagger"]),
+    ]
