@@ -2,7 +2,7 @@
 plain `trafilatura.extract` on a sample of the same pages, in the same run.
 
     uv run python bench/backfill_warc.py [--pages 100000] [--sample 5000] [--workers N]
-                                         [--out DIR] [--sample-pss]
+                                         [--out DIR] [--sample-pss] [--samples CSV]
 
 A child process renders N responses from the demo site (`DemoSite(copies=K, distinct=True)`:
 its 45 article pages of six outlet templates in three languages, then distinct benchmark copies
@@ -36,6 +36,7 @@ process (reading, dedup, loading, Prefect) shares the machine's cores with the w
 from __future__ import annotations
 
 import argparse
+import csv
 import math
 import multiprocessing
 import os
@@ -502,6 +503,7 @@ def main() -> None:
     parser.add_argument(
         "--sample-pss", action="store_true", help="also sum PSS (reads smaps_rollup)"
     )
+    parser.add_argument("--samples", type=Path, help="write every sample here (CSV)")
     args = parser.parse_args()
 
     folder = args.out or Path(tempfile.mkdtemp(prefix="backfill-warc-"))
@@ -620,6 +622,31 @@ def main() -> None:
             )
         print(line)
     print_memory(sampler.samples, args.sample_pss)
+    if args.samples:
+        write_samples(args.samples, sampler.samples)
+
+
+def write_samples(path: Path, samples: list[Sample]) -> None:
+    """Every sample as a CSV row: seconds, phase, items done, then MB of RSS (and PSS) by
+    role, for plotting memory over time."""
+    roles = sorted({role for s in samples for role in (*s.rss, *s.pss)})
+    with path.open("w", newline="") as out:
+        table = csv.writer(out)
+        table.writerow(
+            [
+                "seconds",
+                "phase",
+                "items",
+                *(f"rss_{r}" for r in roles),
+                *(f"pss_{r}" for r in roles),
+            ]
+        )
+        for s in samples:
+            table.writerow(
+                [f"{s.at:.1f}", s.phase, s.done]
+                + [round(s.rss.get(r, 0) / MB) for r in roles]
+                + [round(s.pss.get(r, 0) / MB) for r in roles]
+            )
 
 
 if __name__ == "__main__":

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Collection, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -66,7 +66,7 @@ def load_run(
         added = _insert_articles(connection, articles, run.run_id)
         revised = dedup.save_revisions(connection, found.revisions, found.previous)
         changed = added | {r.article_id for r in found.revisions}
-        _save_enrichments(connection, enrichments or {}, changed)
+        _save_enrichments(connection, enrichments or {}, changed, new=added)
         _insert_captures(connection, captures, run.run_id)
         _record_progress(connection, progress, run.run_id)
         copies = sum(1 for r in found.results if r.duplicate_of and r.article_id in added)
@@ -255,10 +255,14 @@ def _record_progress(
 
 
 def _save_enrichments(
-    connection: duckdb.DuckDBPyConnection, enrichments: Mapping[str, Enrichment], added: set[str]
+    connection: duckdb.DuckDBPyConnection,
+    enrichments: Mapping[str, Enrichment],
+    added: set[str],
+    new: Collection[str] = (),
 ) -> None:
     """Topics, places and keywords of the articles this load added or revised, per tagger
-    version (a revised article's tags are those of its new text)."""
+    version (a revised article's tags are those of its new text); `new`: the articles this
+    transaction inserted, which have no tags to replace yet."""
     by_tagger: dict[tuple[str, str], dict[str, Enrichment]] = {}
     for article_id, enrichment in enrichments.items():
         if article_id in added:
@@ -271,6 +275,7 @@ def _save_enrichments(
             {i: e.entities for i, e in chosen.items()},
             tagger=tagger,
             tagger_version=version,
+            new=new,
         )
 
 

@@ -64,6 +64,25 @@ def test_a_new_version_replaces_the_old_tags_of_that_tagger_only(db):
     assert rows(path, "SELECT count(*) FROM article_entities") == [(0,)]
 
 
+def test_new_articles_get_their_tags_and_stored_ones_have_theirs_replaced(db):
+    path, (first, second) = db
+    save(path, {first: [WAR, ARMED]}, {first: [KP]})
+    with connect(path) as con:  # `second` counts as inserted by this transaction: no delete
+        save_tags(
+            con,
+            {first: [WAR], second: [ARMED]},
+            {first: [], second: [KP]},
+            tagger="lexicon",
+            tagger_version="2.0",
+            new={second},
+        )
+    assert rows(path, "SELECT article_id, code FROM article_topics ORDER BY 1") == [
+        (first, "medtop:16000000"),
+        (second, "medtop:20000056"),
+    ]
+    assert rows(path, "SELECT article_id FROM article_entities") == [(second,)]
+
+
 def test_a_failed_transaction_keeps_the_previous_tags(db):
     path, (first, _) = db
     save(path, {first: [WAR]}, {})
