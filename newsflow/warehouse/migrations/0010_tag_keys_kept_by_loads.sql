@@ -1,10 +1,10 @@
 -- article_topics and article_entities without their PRIMARY KEYs. The loads keep those keys
 -- themselves, as they do on a DuckLake (which has none): each article's rows are replaced
 -- whole (delete, then insert rows made unique by key in newsflow/warehouse/topics.py). The
--- keys' indexes cost every batch of a backfill about 100 MB of memory at its commit, growing
--- with the warehouse, and a third of the commit's time (bench/README.md, "Memory of long
--- backfills: the dedup window, indexes and the batch load"). The tables are rebuilt (DuckDB
--- cannot drop a primary key), with the same columns in the same order.
+-- keys' indexes cost every batch of a backfill about 90 MB of memory, growing with the
+-- warehouse (bench/README.md, "Memory of long backfills: the dedup window, indexes and the
+-- batch load"). The tables are rebuilt (DuckDB cannot drop a primary key), with the same
+-- columns in the same order.
 
 CREATE TABLE article_topics_rebuilt (
     article_id     VARCHAR NOT NULL,   -- articles.article_id
