@@ -257,15 +257,15 @@ def _record_progress(
 def _save_enrichments(
     connection: duckdb.DuckDBPyConnection,
     enrichments: Mapping[str, Enrichment],
-    added: set[str],
+    changed: set[str],
     new: Collection[str] = (),
 ) -> None:
-    """Topics, places and keywords of the articles this load added or revised, per tagger
-    version (a revised article's tags are those of its new text); `new`: the articles this
-    transaction inserted, which have no tags to replace yet."""
+    """Topics, places and keywords of the `changed` articles (added or revised by this load),
+    per tagger version (a revised article's tags are those of its new text); `new`: the ones
+    this transaction inserted, which have no tags to replace yet."""
     by_tagger: dict[tuple[str, str], dict[str, Enrichment]] = {}
     for article_id, enrichment in enrichments.items():
-        if article_id in added:
+        if article_id in changed:
             key = (enrichment.tagger, enrichment.tagger_version)
             by_tagger.setdefault(key, {})[article_id] = enrichment
     for (tagger, version), chosen in by_tagger.items():
