@@ -19,7 +19,6 @@ DEDUP_THRESHOLD = 0.8
 # The title and lead carry the keywords; YAKE's cost grows with the text.
 MAX_CHARS = 1500
 _SPARE = 5  # candidates beyond TOP, so that a tie at the cut is decided the same everywhere
-_APOSTROPHES = str.maketrans({"\u2019": "'", "\u2018": "'"})  # typographic apostrophes
 # The stopword lists yake-rust 1.2 ships (its constructor aborts on any other code), and the
 # ISO 639-1 codes it spells otherwise.
 STOPWORD_LANGUAGES = frozenset(
@@ -78,11 +77,11 @@ def _extractor(language: str) -> yake_rust.Yake:
 
 def find_keywords(title: str, text: str, language: str | None) -> list[Entity]:
     """Up to TOP keywords, most relevant first, with their mentions in title and text."""
-    sample = f"{title}.\n{text}"[:MAX_CHARS].translate(_APOSTROPHES)
+    sample = _plain_apostrophes(f"{title}.\n{text}"[:MAX_CHARS])
     if not sample.strip():
         return []
     found = _ranked(_extractor(language or "en").get_n_best(sample, n=TOP + _SPARE))[:TOP]
-    haystack = f"{title}\n{text}".translate(_APOSTROPHES).lower()
+    haystack = _plain_apostrophes(f"{title}\n{text}").lower()
     entities, seen = [], set()
     for phrase, score in found:
         key = phrase.lower()
@@ -92,6 +91,12 @@ def find_keywords(title: str, text: str, language: str | None) -> list[Entity]:
         count = mentions(haystack, key) or 1
         entities.append(Entity(kind="keyword", name=phrase, count=count, score=score))
     return entities
+
+
+def _plain_apostrophes(text: str) -> str:
+    """Typographic apostrophes as ASCII ones (`str.replace` scans in C; `str.translate` with a
+    table costs a Python lookup per character: 0.2 ms on an average real page)."""
+    return text.replace("\u2019", "'").replace("\u2018", "'")
 
 
 def mentions(haystack: str, phrase: str) -> int:

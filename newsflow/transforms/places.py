@@ -18,7 +18,7 @@ import babel
 import yaml
 
 from newsflow.models import Entity
-from newsflow.transforms.terms import Matcher, fold_words, tokens
+from newsflow.transforms.terms import Matcher, analysed, tokens
 
 NOT_COUNTRIES = frozenset({"EU", "EZ", "UN", "ZZ", "QO", "XA", "XB"})
 
@@ -107,8 +107,8 @@ def find_places(title: str, text: str, language: str | None) -> list[Entity]:
     counts: Counter[tuple[str, str, str]] = Counter()
     english = english_country_names()
     for part in (title, text):
-        words = tokens(part)
-        for match in gazetteer.matcher.find(fold_words(words)):
+        words, folded = analysed(part)
+        for match in gazetteer.matcher.find(folded):
             for ref in gazetteer.refs[match.term]:
                 if ref.proper and not words[match.start][0].isupper():
                     continue

@@ -18,11 +18,13 @@ import unicodedata
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
+from itertools import compress
 
 WORD = re.compile(r"[^\W_]+")
 _MARKS = re.compile(r"[\u0300-\u036f]")
 MIN_STEM = 3
 CACHE_TOKENS = 200_000
+ANALYSED_TEXTS = 4  # an article's title and body, and the previous article's
 
 
 @lru_cache(maxsize=200_000)
@@ -39,6 +41,15 @@ def tokens(text: str) -> list[str]:
 def folded_tokens(text: str) -> list[str]:
     """`[fold(t) for t in tokens(text)]`, computed on the whole text at once (faster)."""
     return fold_words(tokens(text))
+
+
+@lru_cache(maxsize=ANALYSED_TEXTS)
+def analysed(text: str) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """The words of a text and their folded forms, remembered for the last few texts: the
+    topic tagger and the place finder read the same title and body of an article, and
+    tokenizing and folding them is a third of what the two cost together."""
+    words = tokens(text)
+    return tuple(words), tuple(fold_words(words))
 
 
 def fold_words(words: list[str]) -> list[str]:
@@ -138,14 +149,14 @@ class Matcher:
         seen, units_of = self._seen, self.units_of
         units = [seen[t] if t in seen else units_of(t) for t in folded]
         matches: list[Match] = []
-        i, n = 0, len(units)
-        while i < n:
-            found = self._longest_at(units, i, n) if units[i] else []
-            if not found:
-                i += 1
-                continue
-            matches.extend(found)
-            i = found[0].end
+        n, end = len(units), 0
+        for i in compress(range(n), units):  # most tokens match no unit: skipped in C
+            if i < end:
+                continue  # inside the previous match
+            found = self._longest_at(units, i, n)
+            if found:
+                matches.extend(found)
+                end = found[0].end
         return matches
 
     def _longest_at(self, units: Sequence[frozenset[int]], i: int, n: int) -> list[Match]:

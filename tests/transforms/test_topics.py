@@ -5,7 +5,14 @@ import pytest
 
 from newsflow.errors import UnknownTagger, UnsupportedLanguage
 from newsflow.transforms.enrich import Enrichment, enrich_article
-from newsflow.transforms.terms import Matcher, fold, fold_words, folded_tokens, tokens
+from newsflow.transforms.terms import (
+    Matcher,
+    analysed,
+    fold,
+    fold_words,
+    folded_tokens,
+    tokens,
+)
 from newsflow.transforms.topics import available_taggers, get_tagger
 from newsflow.transforms.topics.iptc import ancestors, taxonomy, top_level
 from newsflow.transforms.topics.lexicon import (
@@ -153,6 +160,14 @@ def test_folding_a_whole_text_equals_folding_each_token():
     text = "Straße, Œuvre, ﬁn; Élysée-Palast — naïve 2e Coréens ﬀ İstanbul"
     assert folded_tokens(text) == [fold(t) for t in tokens(text)]
     assert folded_tokens("plain ascii Text") == ["plain", "ascii", "text"]
+
+
+def test_the_tagger_and_the_place_finder_share_one_analysis_of_a_text():
+    text = "Les Coréens du Nord ont tiré depuis Pyongyang, a dit Séoul."
+    words, folded = analysed(text)
+    assert list(words) == tokens(text)
+    assert list(folded) == folded_tokens(text)
+    assert analysed(text) is analysed(text)  # remembered, not recomputed
 
 
 def test_folding_words_at_once_keeps_one_folded_word_per_word():

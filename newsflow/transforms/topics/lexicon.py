@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import math
 from collections import Counter, defaultdict
+from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import cache
 from importlib import resources
@@ -23,7 +24,7 @@ from importlib import resources
 import yaml
 
 from newsflow.errors import UnsupportedLanguage
-from newsflow.transforms.terms import Matcher, folded_tokens
+from newsflow.transforms.terms import Matcher, analysed
 from newsflow.transforms.topics.base import Tag
 from newsflow.transforms.topics.iptc import ancestors, taxonomy
 from newsflow.transforms.topics.model import LinearModel, load_model
@@ -83,9 +84,9 @@ def load_lexicon(language: str) -> Lexicon:
     return Lexicon(language, Matcher(patterns), tuple(weighted[p] for p in patterns))
 
 
-def folded(text: str) -> list[str]:
-    """The folded tokens of a text."""
-    return folded_tokens(text)
+def folded(text: str) -> Sequence[str]:
+    """The folded tokens of a text (shared with the place finder: `terms.analysed`)."""
+    return analysed(text)[1]
 
 
 def measure(lexicon: Lexicon, title: str, text: str) -> Strengths:
@@ -93,7 +94,7 @@ def measure(lexicon: Lexicon, title: str, text: str) -> Strengths:
     return measure_folded(lexicon, folded(title), folded(text))
 
 
-def measure_folded(lexicon: Lexicon, title: list[str], body: list[str]) -> Strengths:
+def measure_folded(lexicon: Lexicon, title: Sequence[str], body: Sequence[str]) -> Strengths:
     """`measure` over already folded tokens."""
     hits: Counter[int] = Counter()
     for match in lexicon.matcher.find(title):
