@@ -12,8 +12,11 @@ made the default database (USE), so the rest of newsflow runs the same SQL on bo
 
 DuckLake has no PRIMARY KEY, UNIQUE or indexes: the migrations are written for DuckDB and
 `lake_dialect` drops what a lake cannot hold; newsflow's inserts enforce the keys themselves
-(anti-joins, MERGE), on both backends. Concurrent writers of a lake conflict at commit time;
-`write` runs a transaction again until it commits or `wait` runs out.
+(anti-joins, MERGE), on both backends. On a DuckDB file too, the tables that grow with every
+run carry no key since migration 0011 (each checkpoint rewrote their indexes); `write` lets one
+thread of a process write a warehouse at a time, so two loads cannot both pass an anti-join.
+Concurrent writers of a lake conflict at commit time; `write` runs a transaction again until
+it commits or `wait` runs out.
 
 Connections of one process to one DuckDB file share one DuckDB instance (named after it), as
 `duckdb.connect(path)` does, so threads of a run can read while another writes; each connection
@@ -45,6 +48,7 @@ from newsflow.warehouse.extensions import load_extension
 from newsflow.warehouse.location import Location, locate
 
 _MIGRATION_NAME = re.compile(r"^(\d{4})_[a-z0-9_]+\.sql$")
+FILE_ONLY = "-- newsflow: file only\n"
 LOCK_RETRY_SECONDS = 60.0
 ALIAS = "warehouse"
 ROW_GROUP_SIZE = 4096  # rows, a multiple of 2,048; measured: bench/README.md, "Warehouse loads"
@@ -61,6 +65,8 @@ _MIGRATED: set[tuple[object, ...]] = set()
 _IDLE: dict[tuple[tuple[object, ...], bool, str | None], duckdb.DuckDBPyConnection] = {}
 _IDLE_LIMIT = 2
 _IDLE_LOCK = threading.Lock()
+_WRITERS: dict[str, threading.RLock] = {}
+_WRITERS_LOCK = threading.Lock()
 
 
 @contextmanager
@@ -122,7 +128,7 @@ def write(
     """Run `work` in one transaction and commit it; on a concurrent writer's conflict, roll
     back and run it again (DuckLake decides conflicts at commit) until `wait` seconds passed."""
     where = locate(path)
-    with connect(path, wait=wait) as connection:
+    with _writer(where), connect(path, wait=wait) as connection:
 
         def attempt() -> T:
             connection.execute("BEGIN TRANSACTION")
@@ -134,6 +140,15 @@ def write(
             return _retry(attempt, where, wait, rollback=connection)
         except duckdb.Error as exc:
             raise WarehouseError(f"{where}: {what} failed: {_message(exc)}") from None
+
+
+def _writer(where: Location) -> threading.RLock:
+    """The lock that lets one thread of this process at a time write a warehouse: the tables
+    that grow with every run have no keys (migration 0011; a lake has none at all), so two
+    concurrent loads of one process could both pass the anti-join that keeps them. Another
+    process cannot write a DuckDB file meanwhile; lakes still meet other processes' writers."""
+    with _WRITERS_LOCK:
+        return _WRITERS.setdefault(_digest(where), threading.RLock())
 
 
 def _retry(
@@ -324,7 +339,9 @@ def _message(exc: BaseException) -> str:
 
 
 def migrate(connection: duckdb.DuckDBPyConnection) -> list[str]:
-    """Apply every migration not yet recorded, each in its own transaction; return their names."""
+    """Apply every migration not yet recorded, each in its own transaction; return their names.
+    A migration whose first line is FILE_ONLY is only recorded on a lake (it changes what a
+    lake does not have, such as keys)."""
     lake = is_lake_connection(connection)
     dialect = lake_dialect if lake else (lambda sql: sql)
     connection.execute(
@@ -347,7 +364,8 @@ def migrate(connection: duckdb.DuckDBPyConnection) -> list[str]:
             if recorded and recorded[0]:
                 connection.execute("COMMIT")
                 continue
-            connection.execute(dialect(sql))
+            if not (lake and sql.startswith(FILE_ONLY)):
+                connection.execute(dialect(sql))
             connection.execute(
                 "INSERT INTO schema_migrations VALUES (?, ?, ?)", [version, name, datetime.now(UTC)]
             )

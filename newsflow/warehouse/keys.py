@@ -4,7 +4,8 @@ A lake enforces no PRIMARY KEY, so `ON CONFLICT` is not available there; these h
 each table's key themselves, inside the caller's transaction: `insert_new` adds the rows of a
 batch whose key is not stored yet (an anti-join; the first row of a key within the batch wins),
 `upsert` inserts new keys and updates the given columns of known ones (MERGE). On a DuckDB file
-the primary keys stay declared and still guard against a bug here.
+only the small tables still declare their keys (migration 0011): the tables that grow with
+every run rely on these helpers, and on `db.write` running one transaction at a time.
 """
 
 from __future__ import annotations

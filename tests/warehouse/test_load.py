@@ -8,6 +8,7 @@ from newsflow.errors import ConfigError, WarehouseError
 from newsflow.models import FeedEntry, RunRecord
 from newsflow.settings import duckdb_memory
 from newsflow.warehouse import arrow
+from newsflow.warehouse import db as warehouse_db
 from newsflow.warehouse.db import available_migrations, connect, write
 from newsflow.warehouse.load import load_run
 from newsflow.warehouse.location import is_lake
@@ -119,6 +120,56 @@ def test_a_run_loaded_twice_keeps_its_first_counts(db):
     again, again_added = load_run(db, make_run(), *records)
     assert (again.articles_new, again_added) == (2, first_added) and first.articles_new == 2
     assert query(db, "SELECT articles_new FROM runs") == [(2,)]
+
+
+SMALL_TABLES = ["backfills", "runs", "schema_migrations", "search_index", "sources"]
+
+
+def test_growing_tables_have_no_key_and_concurrent_loads_still_keep_one_row_per_key(db):
+    with connect(db) as con:
+        keyed = con.execute(
+            "SELECT DISTINCT table_name FROM duckdb_constraints()"
+            " WHERE constraint_type = 'PRIMARY KEY' AND database_name = 'warehouse' ORDER BY 1"
+        ).fetchall()
+    assert [t for (t,) in keyed] == ([] if is_lake(db) else SMALL_TABLES)  # 0011
+    fetches = [make_fetch(f"https://news.example/story-{n}", kind="article") for n in range(4)]
+    records = ([make_state()], fetches, [make_article(n) for n in range(4)])
+    failures = []
+
+    def load(run_id):
+        try:
+            load_run(db, make_run(run_id), *records)
+        except Exception as exc:  # the assertion below reports it
+            failures.append(exc)
+
+    threads = [threading.Thread(target=load, args=(f"run-{n}",)) for n in range(4)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert failures == []
+    assert (count(db, "articles"), count(db, "fetches"), count(db, "runs")) == (4, 4, 4)
+    assert query(db, "SELECT sum(articles_new) FROM runs") == [(4,)]
+
+
+@pytest.mark.parametrize("backend", ["duckdb"])  # a lake never had these keys
+def test_migration_0011_keeps_the_rows_of_a_warehouse_keyed_before_it(db, monkeypatch):
+    every = available_migrations()
+    monkeypatch.setattr(warehouse_db, "available_migrations", lambda: every[:10])
+    load_run(db, make_run(), [make_state()], [make_fetch()], [make_article(1), make_article(2)])
+    assert query(db, "SELECT max(version) FROM schema_migrations") == [(10,)]
+    before = query(db, "SELECT * FROM articles ORDER BY article_id")
+    monkeypatch.setattr(warehouse_db, "available_migrations", lambda: every)
+    warehouse_db._MIGRATED.clear()  # this process migrated it already: as a new process would
+    load_run(db, make_run("run-2"), [], [], [make_article(2), make_article(3)])
+    assert query(db, "SELECT max(version) FROM schema_migrations") == [(len(every),)]
+    after = query(db, "SELECT * FROM articles ORDER BY article_id")
+    assert [row for row in after if row in before] == before and len(after) == 3
+    assert query(
+        db,
+        "SELECT count(*) FROM duckdb_constraints() WHERE table_name = 'articles'"
+        " AND constraint_type = 'PRIMARY KEY'",
+    ) == [(0,)]
 
 
 def test_duplicate_articles_in_one_batch_keep_the_first(db):
