@@ -39,7 +39,7 @@ class DedupConfig:
     story_bands: int = 32
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class DedupResult:
     """The dedup decision and fingerprint of one article (one row of `article_dedup`)."""
 
@@ -242,6 +242,7 @@ class Deduplicator:
 
     def __init__(self, config: DedupConfig | None = None) -> None:
         self.config = config or DedupConfig()
+        self._scheme = sys.intern(self.config.body.name)  # one string for every row it signs
         self._body = SignatureIndex(self.config.body.num_perm, self.config.body_bands)
         self._story = SignatureIndex(self.config.story.num_perm, self.config.story_bands)
         self._results: list[DedupResult] = []
@@ -326,7 +327,7 @@ class Deduplicator:
             headline=found.headlines[i],
             signature=found.bodies[i].astype("<u4").tobytes(),
             story_signature=found.stories[i].astype("<u4").tobytes(),
-            scheme=self.config.body.name,
+            scheme=self._scheme,
             words=found.words[i],
         )
 
@@ -436,7 +437,7 @@ class Deduplicator:
         """A row's result with its signatures, which the index keeps apart (a row signed by an
         older scheme has none there: it keeps empty ones, and it is stored already)."""
         result = self._results[row]
-        if result.scheme != self.config.body.name:
+        if result.scheme != self._scheme:
             return result
         return replace(
             result,
@@ -476,7 +477,7 @@ class Deduplicator:
         """Index the signatures of stored results (a window of a backfill holds 100,000 and
         more: the matrices are built once, without intermediate copies, and are freed before
         the rows are added)."""
-        current = np.array([r.scheme == self.config.body.name for r in results], bool)
+        current = np.array([r.scheme == self._scheme for r in results], bool)
         signed = [r for r, ok in zip(results, current, strict=True) if ok]
         bodies = _matrix([r.signature for r in signed], self.config.body.num_perm)
         stories = _matrix([r.story_signature for r in signed], self.config.story.num_perm)
