@@ -242,6 +242,27 @@ def test_index_grown_in_batches_answers_like_one_built_at_once() -> None:
         }
 
 
+def test_a_pair_filter_keeps_exactly_the_pairs_it_accepts() -> None:
+    sigs = signatures(random_docs(400), Scheme())
+    copies = np.arange(200, 400)
+    sigs[copies] = sigs[copies - 200]  # rows 200..399 copy rows 0..199
+    index = SignatureIndex()
+    index.add(sigs)
+    every = index.matches(sigs[copies], 0.5)
+    seen: list[int] = []
+
+    def even_rows(queries: np.ndarray, rows: np.ndarray) -> np.ndarray:
+        seen.append(len(rows))
+        return rows % 2 == 0
+
+    kept = index.matches(sigs[copies], 0.5, keep=even_rows)
+    expected = {(q, r) for q, r in zip(every[0].tolist(), every[1].tolist(), strict=True)}
+    assert {(q, r) for q, r in zip(kept[0].tolist(), kept[1].tolist(), strict=True)} == {
+        (q, r) for q, r in expected if r % 2 == 0
+    }
+    assert len(expected) == 400 and len(kept[0]) == 200 and seen and seen[0] >= 400
+
+
 def test_candidates_compared_in_chunks_match_as_at_once(monkeypatch: pytest.MonkeyPatch) -> None:
     bases = random_docs(10)
     edited = [f"{bases[i % 10]} edit{i} more{i}" for i in range(600)]  # 60 near copies of each

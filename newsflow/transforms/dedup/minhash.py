@@ -13,7 +13,7 @@ signature matrix — it is rebuilt from signatures stored in the warehouse after
 from __future__ import annotations
 
 import itertools
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -26,6 +26,8 @@ _SPACE = 32
 # Candidate pairs compared at once: a big batch against a big index has hundreds of thousands,
 # and copying all their signatures at once cost a backfill's main process ~300 MB at 90k rows.
 _PAIRS_AT_ONCE = 1 << 15
+# (query numbers, rows) -> which of those candidate pairs to keep
+PairFilter = Callable[[np.ndarray, np.ndarray], np.ndarray]
 _HASH_ROWS = 1 << 13  # signatures band-hashed at once (bounded temporaries)
 _BLOCK = 1 << 16  # rows of a block of stored signatures
 
@@ -243,10 +245,11 @@ class SignatureIndex:
         return rows.astype(np.int64)
 
     def candidates(
-        self, sigs: np.ndarray, rows: np.ndarray | None = None
+        self, sigs: np.ndarray, rows: np.ndarray | None = None, keep: PairFilter | None = None
     ) -> tuple[np.ndarray, np.ndarray]:
         """Distinct (query number, row) pairs sharing at least one band; with `rows` (the
-        queries' own rows), only rows before the query's own."""
+        queries' own rows), only rows before the query's own; with `keep`, only the pairs it
+        keeps (applied before the pairs are made distinct, which costs the most)."""
         hashes = band_hashes(sigs, self.bands)
         live = np.flatnonzero(~is_empty(sigs))  # an empty query matches nothing
         found = [level.lookup(hashes[live], self.max_bucket) for level in (self._main, self._tail)]
@@ -255,15 +258,22 @@ class SignatureIndex:
         if rows is not None:
             earlier = matched < rows[queries]
             queries, matched = queries[earlier], matched[earlier]
+        if keep is not None:
+            kept = keep(queries, matched)
+            queries, matched = queries[kept], matched[kept]
         pairs = np.unique(queries * (self._size + 1) + matched)
         return pairs // (self._size + 1), pairs % (self._size + 1)
 
     def matches(
-        self, sigs: np.ndarray, threshold: float, rows: np.ndarray | None = None
+        self,
+        sigs: np.ndarray,
+        threshold: float,
+        rows: np.ndarray | None = None,
+        keep: PairFilter | None = None,
     ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         """Candidate pairs whose estimated similarity reaches `threshold`: (query, row, sim);
-        with `rows`, only rows before each query's own."""
-        queries, found = self.candidates(sigs, rows)
+        with `rows`, only rows before each query's own; with `keep`, only the pairs it keeps."""
+        queries, found = self.candidates(sigs, rows, keep)
         sims = np.empty(len(found))
         for start in range(0, len(found), _PAIRS_AT_ONCE):  # bounded copies of signatures
             part = slice(start, start + _PAIRS_AT_ONCE)
